@@ -1,0 +1,44 @@
+# Two commands set everything up: `make lab` and `make test` create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8888
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+BROWSER_FLAG := $(if $(NO_BROWSER),--no-browser,)
+
+.PHONY: lab test build validate bench lint clean-course
+
+$(BIN)/autograder: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+## JupyterLab on the course, with nbgrader's extension (PORT=8888, NO_BROWSER=1 to not open a browser)
+lab: $(BIN)/autograder
+	$(BIN)/jupyter lab --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) --notebook-dir=.
+
+## The whole test suite
+test: $(BIN)/autograder
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+## Regenerate release/ (student edition) and solutions/ (executed answer key)
+build: $(BIN)/autograder
+	$(BIN)/autograder build
+
+## Sources pass their grade cells; student editions fail them with NotImplementedError
+validate: $(BIN)/autograder
+	$(BIN)/autograder validate
+
+## Speed of the reference implementations and of grading, as ratios against baselines
+bench: $(BIN)/autograder
+	$(BIN)/python -m benchmarks
+
+lint: $(BIN)/autograder
+	$(BIN)/ruff check autograder tests benchmarks
+
+## Remove local course data (submissions, grades, feedback): asks first
+clean-course:
+	@echo "This deletes submitted/, autograded/, feedback/, gradebook.db and grades.csv."
+	@read -p "Type yes to continue: " answer && [ "$$answer" = yes ]
+	rm -rf submitted autograded feedback gradebook.db grades.csv
