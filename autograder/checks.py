@@ -22,11 +22,30 @@ __all__ = [
 ]
 
 
+def _describe(value):
+    """A short description of an argument: its type and shape, or its value if small."""
+    if np.ndim(value) == 0 and not isinstance(value, (list, tuple)):
+        return _short(value, limit=40)
+    return f"{type(value).__name__} of shape {np.shape(value)}"
+
+
 def run(function, *args, **kwargs):
-    """Call ``function(*args, **kwargs)`` with every floating-point and Python warning silenced."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        return function(*args, **kwargs)
+    """Call ``function(*args, **kwargs)`` with every floating-point and Python warning
+    silenced; an exception other than NotImplementedError becomes an AssertionError that
+    says which call raised it."""
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return function(*args, **kwargs)
+    except (NotImplementedError, AssertionError):
+        raise
+    except Exception as error:
+        described = [_describe(a) for a in args] + [f"{k}={_describe(v)}" for k, v in kwargs.items()]
+        call = f"{getattr(function, '__name__', 'function')}({', '.join(described)})"
+        lists = any(isinstance(a, (list, tuple)) for a in [*args, *kwargs.values()])
+        advice = ("\nHint: inputs may be Python lists or tuples; convert them with np.asarray "
+                  "before using array arithmetic.") if isinstance(error, TypeError) and lists else ""
+        raise AssertionError(f"{call} raised {type(error).__name__}: {error}{advice}") from error
 
 
 def _short(value, limit=400):
@@ -63,14 +82,15 @@ def _matches(actual, candidate, rtol, atol):
 
 
 def _hint(actual, mistakes, rtol, atol):
-    """The description of the first known mistake whose result equals ``actual``."""
+    """The descriptions of the known mistakes whose result equals ``actual``."""
+    found = []
     for description, wrong in (mistakes or {}).items():
         try:
             if _matches(actual, wrong, rtol, atol):
-                return f"\nLikely mistake: {description}."
+                found.append(description)
         except (TypeError, ValueError):
             continue
-    return ""
+    return f"\nLikely mistake: {'; or: '.join(found)}." if found else ""
 
 
 def expect_close(actual, expected, *, call, rtol=1e-6, atol=1e-9, mistakes=None, hint=""):
@@ -93,8 +113,8 @@ def expect_close(actual, expected, *, call, rtol=1e-6, atol=1e-9, mistakes=None,
         raise AssertionError(
             f"{call} returned NaN at {int(np.isnan(got).sum())} place(s).\n"
             f"Expected: {_short(want)}\nGot:      {_short(got)}\n"
-            "NaN usually means inf - inf or 0 * inf: look for an overflow "
-            f"(np.exp of a large number) or log(0).{advice}"
+            "NaN usually comes from 0 / 0, inf - inf or 0 * inf: look for a division by zero, "
+            f"an overflow (np.exp of a large number) or log(0).{advice}"
         )
     if not np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True):
         worst = np.unravel_index(np.argmax(np.abs(got - want)), got.shape) if got.ndim else ()

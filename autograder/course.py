@@ -9,9 +9,15 @@ class CourseError(Exception):
     """A problem with the course folder or the command's arguments, explained for a person."""
 
 
-def find_root(start=None):
-    """The nearest folder at or above ``start`` (default: the working directory) with nbgrader_config.py."""
-    here = Path(start or Path.cwd()).resolve()
+def find_root(root=None):
+    """``root`` if given (it must hold nbgrader_config.py), else the nearest folder at or
+    above the working directory that does."""
+    if root is not None:
+        root = Path(root).resolve()
+        if not (root / CONFIG_FILE).is_file():
+            raise CourseError(f"{root} is not a course folder: it has no {CONFIG_FILE}.")
+        return root
+    here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG_FILE).is_file():
             return folder

@@ -1,0 +1,85 @@
+"""Temporary course folders and hand-made submissions for the pipeline and mutant tests."""
+
+import csv
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_course(folder, assignments):
+    """A course at ``folder`` with the repository's config and the given source notebooks."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "nbgrader_config.py", folder)
+    for name in assignments:
+        shutil.copytree(ROOT / "source" / name, folder / "source" / name)
+    return folder
+
+
+def read(stage, assignment, root=ROOT):
+    """The notebook of ``assignment`` in ``stage`` (source, release or solutions)."""
+    return nbformat.read(root / stage / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+def nbgrader_meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def solved(release, source, replace=None, keep=None):
+    """The student edition with answers: each solution cell takes the source's code, or
+    ``replace[grade_id]`` where given; ``keep`` limits which solution cells are filled."""
+    answers = {nbgrader_meta(c)["grade_id"]: c.source for c in source.cells
+               if nbgrader_meta(c).get("solution")}
+    answers.update(replace or {})
+    nb = nbformat.from_dict(release)
+    for cell in nb.cells:
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if nbgrader_meta(cell).get("solution") and (keep is None or grade_id in keep):
+            cell.source = answers[grade_id]
+    return nb
+
+
+def graded_cells_only(nb):
+    """``nb`` reduced to its nbgrader cells: what the grade cells depend on, nothing slower."""
+    nb = nbformat.from_dict(nb)
+    nb.cells = [c for c in nb.cells if nbgrader_meta(c)]
+    return nb
+
+
+def submit(root, student, assignment, nb=None, raw=None, name=None):
+    """Put a notebook (or raw bytes) into submitted/<student>/<assignment>/."""
+    folder = Path(root) / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / (name or f"{assignment}.ipynb")
+    if raw is not None:
+        target.write_bytes(raw)
+    else:
+        nbformat.write(nb, target)
+    return target
+
+
+def tree_digest(folder):
+    """SHA-256 of every file's path and bytes below ``folder``."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def autograder(*args, root):
+    """Run the `autograder` command line on the course at ``root`` in a separate process."""
+    return subprocess.run([sys.executable, "-m", "autograder", "--root", str(root), *args],
+                          capture_output=True, text=True, timeout=3000)
+
+
+def grades(root):
+    """grades.csv as a dict keyed by (student_id, assignment)."""
+    with (Path(root) / "grades.csv").open(newline="") as handle:
+        return {(r["student_id"], r["assignment"]): r for r in csv.DictReader(handle)}

@@ -1,0 +1,85 @@
+"""Every catalogued mistake loses points and every valid alternative earns full marks,
+graded through the real pipeline: one temporary class per assignment, one student per
+variant, each notebook reduced to its nbgrader cells."""
+
+import importlib
+import pkgutil
+from collections import Counter
+
+import nbformat
+import pytest
+
+from autograder.execute import grade_cells
+from tests import mutants
+from tests.contract import CONTRACT
+from tests.course_copy import (autograder, grades, graded_cells_only, make_course, read,
+                               solved, submit)
+from tests.mutants.catalogue import REGISTRY
+
+for module in pkgutil.iter_modules(mutants.__path__):
+    importlib.import_module(f"tests.mutants.{module.name}")
+
+pytestmark = pytest.mark.slow
+_CLASSES = {}
+
+
+def graded_class(assignment, tmp_path_factory):
+    """Grade every variant of ``assignment`` once; rows of grades.csv and failure messages."""
+    if assignment not in _CLASSES:
+        root = make_course(tmp_path_factory.mktemp(f"mutants-{assignment}"), [assignment])
+        release, source = read("release", assignment), read("source", assignment)
+        for variant in (v for v in REGISTRY if v.assignment == assignment):
+            nb = solved(release, source, replace={variant.target: variant.source})
+            submit(root, variant.name, assignment, graded_cells_only(nb))
+        result = autograder("grade", assignment, root=root)
+        rows = grades(root)
+        messages = {}
+        for (student, _), row in rows.items():
+            path = root / "autograded" / student / assignment / f"{assignment}.ipynb"
+            if path.exists():
+                outcomes = grade_cells(nbformat.read(path, as_version=4))
+                messages[student] = {k: o.error_value for k, o in outcomes.items() if not o.passed}
+        _CLASSES[assignment] = (rows, messages, result.stdout + result.stderr)
+    return _CLASSES[assignment]
+
+
+def _variant_params(valid):
+    return [pytest.param(v, id=v.id, marks=pytest.mark.xdist_group(v.assignment))
+            for v in REGISTRY if v.valid == valid]
+
+
+@pytest.mark.parametrize("variant", _variant_params(valid=False))
+def test_mistake_loses_points(variant, tmp_path_factory):
+    rows, messages, log = graded_class(variant.assignment, tmp_path_factory)
+    row = rows[(variant.name, variant.assignment)]
+    assert row["status"] == "ok", f"{variant.name} was not graded: {row['status']}\n{log}"
+    assert float(row["score"]) < float(row["max_score"]), (
+        f"{variant.name} ({variant.description}) scored full marks: the tests miss this mistake")
+    failures = messages[variant.name]
+    assert any(message and message.strip() for message in failures.values()), (
+        f"{variant.name} failed {sorted(failures)} without any message for the student")
+
+
+@pytest.mark.parametrize("variant", _variant_params(valid=True))
+def test_valid_alternative_earns_full_marks(variant, tmp_path_factory):
+    rows, messages, log = graded_class(variant.assignment, tmp_path_factory)
+    row = rows[(variant.name, variant.assignment)]
+    assert row["status"] == "ok", f"{variant.name} was not graded: {row['status']}\n{log}"
+    assert row["score"] == row["max_score"], (
+        f"{variant.name} ({variant.description}) is correct but scored "
+        f"{row['score']} of {row['max_score']}: {messages.get(variant.name)}")
+
+
+@pytest.mark.parametrize("assignment", sorted(CONTRACT))
+def test_catalogue_covers_every_contract_function(assignment):
+    mistakes = Counter(v.target for v in REGISTRY if v.assignment == assignment and not v.valid)
+    alternatives = Counter(v.target for v in REGISTRY if v.assignment == assignment and v.valid)
+    thin = {f: mistakes[f] for f in CONTRACT[assignment] if mistakes[f] < 3}
+    missing = [f for f in CONTRACT[assignment] if alternatives[f] < 1]
+    assert not thin, f"fewer than three mistakes catalogued for {thin}"
+    assert not missing, f"no valid alternative catalogued for {missing}"
+
+
+def test_variant_names_are_unique():
+    names = Counter(v.id for v in REGISTRY)
+    assert not [n for n, count in names.items() if count > 1]
