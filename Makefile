@@ -16,7 +16,7 @@ $(BIN)/autograder: pyproject.toml
 
 ## JupyterLab on the course, with nbgrader's extension (PORT=8888, NO_BROWSER=1 to not open a browser)
 lab: $(BIN)/autograder
-	$(BIN)/jupyter lab --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) --notebook-dir=.
+	$(BIN)/jupyter lab --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) --notebook-dir=. $(LAB_ARGS)
 
 ## The whole test suite
 test: $(BIN)/autograder

@@ -40,11 +40,14 @@ def run(function, *args, **kwargs):
     except (NotImplementedError, AssertionError):
         raise
     except Exception as error:
-        described = [_describe(a) for a in args] + [f"{k}={_describe(v)}" for k, v in kwargs.items()]
+        described = [_describe(a) for a in args]
+        described += [f"{k}={_describe(v)}" for k, v in kwargs.items()]
         call = f"{getattr(function, '__name__', 'function')}({', '.join(described)})"
         lists = any(isinstance(a, (list, tuple)) for a in [*args, *kwargs.values()])
-        advice = ("\nHint: inputs may be Python lists or tuples; convert them with np.asarray "
-                  "before using array arithmetic.") if isinstance(error, TypeError) and lists else ""
+        advice = ""
+        if isinstance(error, TypeError) and lists:
+            advice = ("\nHint: inputs may be Python lists or tuples; convert them with "
+                      "np.asarray before using array arithmetic.")
         raise AssertionError(f"{call} raised {type(error).__name__}: {error}{advice}") from error
 
 

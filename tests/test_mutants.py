@@ -34,7 +34,7 @@ def graded_class(assignment, tmp_path_factory):
         result = autograder("grade", assignment, root=root)
         rows = grades(root)
         messages = {}
-        for (student, _), row in rows.items():
+        for student, _ in rows:
             path = root / "autograded" / student / assignment / f"{assignment}.ipynb"
             if path.exists():
                 outcomes = grade_cells(nbformat.read(path, as_version=4))

@@ -1,0 +1,127 @@
+"""`make lab` serves the course with nbgrader's extension, and a student can work through a
+notebook in a real browser: run it, see a test fail, write an answer, see the test pass."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.course_copy import ROOT
+
+pytestmark = pytest.mark.slow
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+TOKEN = "course-test-token"
+ASSIGNMENT = "01_regression_losses"
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, response.read().decode()
+
+
+def _serve(command, cwd, port, log):
+    """Start a server process group (output to ``log``) and wait until Jupyter answers."""
+    with open(log, "wb") as output:
+        process = subprocess.Popen(command, cwd=cwd, start_new_session=True,
+                                   stdout=output, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if _get(f"{base}/api/status?token={TOKEN}")[0] == 200:
+                return process, base
+        except OSError:
+            time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGTERM)
+    raise AssertionError(f"JupyterLab did not answer within 120 s:\n{Path(log).read_text()}")
+
+
+def _stop(process):
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_make_lab_serves_the_course_with_the_nbgrader_extension(tmp_path):
+    port = _free_port()
+    process, base = _serve(["make", "--no-print-directory", "lab", f"PORT={port}", "NO_BROWSER=1",
+                            f"LAB_ARGS=--IdentityProvider.token={TOKEN}"], ROOT, port,
+                           tmp_path / "lab.log")
+    try:
+        status, body = _get(f"{base}/lab/api/extensions?token={TOKEN}")
+        assert status == 200 and "nbgrader" in body
+        for stage in ("source", "release", "solutions"):
+            path = f"{stage}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+            assert _get(f"{base}/api/contents/{path}?content=0&token={TOKEN}")[0] == 200
+    finally:
+        _stop(process)
+
+
+@pytest.fixture
+def student_lab(tmp_path):
+    """JupyterLab on a fresh copy of the student edition, as a student would have it."""
+    shutil.copytree(ROOT / "release" / ASSIGNMENT, tmp_path / ASSIGNMENT)
+    port = _free_port()
+    process, base = _serve([str(ROOT / ".venv" / "bin" / "jupyter"), "lab", f"--port={port}",
+                            "--no-browser", "--allow-root", f"--IdentityProvider.token={TOKEN}",
+                            f"--notebook-dir={tmp_path}"], tmp_path, port, tmp_path / "lab.log")
+    yield f"{base}/lab/tree/{ASSIGNMENT}/{ASSIGNMENT}.ipynb?token={TOKEN}"
+    _stop(process)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)")
+def test_a_student_runs_fails_answers_and_passes(student_lab, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(student_lab)
+        notebook = page.locator(".jp-NotebookPanel")
+        expect(notebook.locator(".jp-Cell").first).to_be_visible(timeout=60_000)
+        expect(page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader")).to_be_visible()
+        expect(notebook.locator(".jp-ToolbarButtonComponent-label", has_text="Validate"))\
+            .to_be_visible()
+        expect(page.locator(".jp-Notebook-ExecutionIndicator, .jp-Toolbar-kernelStatus")
+               .first).to_be_attached(timeout=60_000)
+
+        cells = notebook.locator(".jp-Cell")
+        solution = cells.filter(has_text="def l2_loss(")
+        tests = cells.filter(has_text="l2_loss: all visible tests passed")
+        # Run the imports and the untouched answer and its test: NotImplementedError.
+        for cell in (cells.filter(has_text="import numpy as np").first, solution, tests):
+            cell.locator(".jp-InputArea-editor").click()
+            page.keyboard.press("Shift+Enter")
+        expect(tests.locator(".jp-OutputArea")).to_contain_text("NotImplementedError",
+                                                                timeout=60_000)
+
+        # Write an answer the way a student does, then run the answer and its test again.
+        solution.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Control+a")
+        page.keyboard.insert_text(
+            "def l2_loss(y_true, y_pred):\n"
+            "    d = np.asarray(y_pred, dtype=float) - np.asarray(y_true, dtype=float)\n"
+            "    return float(np.sum(d ** 2))\n")
+        page.keyboard.press("Shift+Enter")
+        tests.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+        expect(tests.locator(".jp-OutputArea")).to_contain_text(
+            "l2_loss: all visible tests passed.", timeout=60_000)
+        page.screenshot(path=str(tmp_path / "student.png"))
+        browser.close()

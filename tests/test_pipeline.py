@@ -1,0 +1,113 @@
+"""The whole nbgrader pipeline in a temporary course with no gradebook yet: generate,
+submit, autograde, feedback, export; for every assignment, then the bad submissions a
+class really hands in."""
+
+import csv
+
+import nbformat
+import pytest
+
+from autograder.course import assignments
+from tests.course_copy import (ROOT, autograder, grades, make_course, nbgrader_meta, read,
+                               solved, submit, tree_digest)
+
+pytestmark = pytest.mark.slow
+
+
+def first_solution(nb):
+    return next(nbgrader_meta(c)["grade_id"] for c in nb.cells if nbgrader_meta(c).get("solution"))
+
+
+@pytest.mark.parametrize("assignment", assignments(ROOT))
+def test_full_partial_and_blank_submissions(assignment, tmp_path):
+    root = make_course(tmp_path / "course", [assignment])
+    release, source = read("release", assignment), read("source", assignment)
+    submit(root, "full", assignment, solved(release, source))
+    submit(root, "partial", assignment, solved(release, source, keep={first_solution(source)}))
+    submit(root, "blank", assignment, release)
+    before = tree_digest(root / "submitted")
+
+    result = autograder("grade", assignment, root=root)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = grades(root)
+    full, partial, blank = (rows[(s, assignment)] for s in ("full", "partial", "blank"))
+    assert {r["status"] for r in (full, partial, blank)} == {"ok"}
+    assert float(full["score"]) == float(full["max_score"]) > 0, full
+    assert 0 < float(partial["score"]) < float(partial["max_score"]), partial
+    assert float(blank["score"]) == 0, blank
+    assert tree_digest(root / "submitted") == before, "grading modified a submission"
+    for student in ("full", "partial", "blank"):
+        html = (root / "feedback" / student / assignment / f"{assignment}.html").read_text()
+        assert "BEGIN HIDDEN TESTS" not in html and "HIDDEN" not in html
+
+
+def test_bad_submissions_are_reported_and_the_class_is_still_graded(tmp_path):
+    assignment = assignments(ROOT)[0]
+    root = make_course(tmp_path / "course", [assignment])
+    release, source = read("release", assignment), read("source", assignment)
+    submit(root, "alice", assignment, solved(release, source))
+    submit(root, "broken_json", assignment, raw=b'{"cells": [ this is not json')
+    submit(root, "renamed", assignment, solved(release, source), name="my_answers.ipynb")
+    (root / "submitted" / "empty" / assignment).mkdir(parents=True)
+    crash = solved(release, source)
+    solution = next(c for c in crash.cells if nbgrader_meta(c).get("solution"))
+    solution.source += "\n\nimport os\nos._exit(1)  # kills the kernel\n"
+    submit(root, "kernel_killer", assignment, crash)
+    (root / "submitted" / "zed" / "another_assignment").mkdir(parents=True)
+    submit(root, "zoe", assignment, solved(release, source))
+    before = tree_digest(root / "submitted")
+
+    result = autograder("grade", assignment, root=root)
+
+    assert result.returncode == 1, "a class with ungradable submissions must exit non-zero"
+    rows = grades(root)
+    status = {student: rows[(student, assignment)]["status"] for student, _ in rows}
+    assert status["alice"] == status["zoe"] == "ok"
+    assert rows[("zoe", assignment)]["score"] == rows[("zoe", assignment)]["max_score"]
+    assert "not a readable notebook" in status["broken_json"]
+    assert "expected " + f"{assignment}.ipynb" in status["renamed"]
+    assert "my_answers.ipynb" in status["renamed"]
+    assert "has no notebook" in status["empty"]
+    assert status["kernel_killer"].startswith("error:"), status["kernel_killer"]
+    assert status["zed"] == "no submission" and rows[("zed", assignment)]["score"] == "0"
+    assert rows[("broken_json", assignment)]["score"] == ""
+    assert tree_digest(root / "submitted") == before, "grading modified a submission"
+    assert "broken_json" in result.stdout and "2 of 7 submission(s) graded" in result.stdout
+
+
+def test_grades_csv_keeps_other_assignments_and_regrading_is_repeatable(tmp_path):
+    assignment = assignments(ROOT)[0]
+    root = make_course(tmp_path / "course", [assignment])
+    (root / "grades.csv").write_text(
+        "student_id,assignment,score,max_score,status,failed_tests\n"
+        "alice,00_warmup,5,5,ok,\n")
+    submit(root, "alice", assignment, solved(read("release", assignment),
+                                             read("source", assignment)))
+    first = autograder("grade", assignment, root=root)
+    second = autograder("grade", assignment, root=root)
+
+    assert first.returncode == second.returncode == 0, second.stdout + second.stderr
+    with (root / "grades.csv").open(newline="") as handle:
+        table = list(csv.DictReader(handle))
+    assert [r["assignment"] for r in table] == ["00_warmup", assignment]
+    assert list(table[0]) == ["student_id", "assignment", "score", "max_score", "status",
+                              "failed_tests"]
+    assert table[1]["score"] == table[1]["max_score"]
+
+
+def test_feedback_names_the_mistake_but_hides_hidden_tests(tmp_path):
+    assignment = "01_regression_losses"
+    root = make_course(tmp_path / "course", [assignment])
+    release, source = read("release", assignment), read("source", assignment)
+    mean_loss = ("def l2_loss(y_true, y_pred):\n"
+                 "    return np.mean((np.asarray(y_pred) - np.asarray(y_true)) ** 2)\n")
+    submit(root, "bob", assignment, solved(release, source, replace={"l2_loss": mean_loss}))
+
+    assert autograder("grade", assignment, root=root).returncode == 0
+    html = (root / "feedback" / "bob" / assignment / f"{assignment}.html").read_text()
+    assert "the mean instead of the sum" in html
+    hidden = nbformat.read(root / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+    hidden_line = "rng = np.random.default_rng(7071)"
+    assert any(hidden_line in c.source for c in hidden.cells), "test needs updating"
+    assert hidden_line not in html
