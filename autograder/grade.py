@@ -5,6 +5,7 @@ graded on their own, so a submission that cannot be read, kills its kernel or ti
 gets a status that says why, and the rest of the class is graded all the same.
 """
 
+import warnings
 from pathlib import Path
 
 from nbgrader.api import Gradebook
@@ -63,10 +64,14 @@ def grade(*, root, assignment, log=print):
     if not class_list:
         log(f"No submissions: put them in {root / 'submitted' / '<student>' / assignment}/.")
     rows = []
-    for student in class_list:
-        rows.append(grade_student(api, assignment, student))
-        r = rows[-1]
-        log(f"{r.student_id:<24} {r.score or '-':>6} / {r.max_score:<6} {r.status}")
+    with warnings.catch_warnings():
+        # nbgrader's gradebook code (0.9.6, api.py) triggers SQLAlchemy session warnings
+        # that say nothing about the submissions.
+        warnings.filterwarnings("ignore", message="Object of type <Submitted")
+        for student in class_list:
+            rows.append(grade_student(api, assignment, student))
+            r = rows[-1]
+            log(f"{r.student_id:<24} {r.score or '-':>6} / {r.max_score:<6} {r.status}")
     grades_csv.merge(root / "grades.csv", assignment, rows)
     graded = sum(r.status.startswith("ok") for r in rows)
     log(f"{graded} of {len(rows)} submission(s) graded; grades in {root / 'grades.csv'}, "

@@ -1,0 +1,9 @@
+"""Run every benchmark of the course; each prints ratios against a baseline of the same run."""
+
+from autograder.course import find_root
+
+from . import grading, reference
+
+root = find_root()
+reference.run(root)
+grading.run(root)
