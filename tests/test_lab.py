@@ -2,6 +2,7 @@
 notebook in a real browser: run it, see a test fail, write an answer, see the test pass."""
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -86,7 +87,7 @@ def student_lab(tmp_path):
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)")
-def test_a_student_runs_fails_answers_and_passes(student_lab, tmp_path):
+def test_a_student_runs_fails_answers_and_passes(student_lab):
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
@@ -98,16 +99,22 @@ def test_a_student_runs_fails_answers_and_passes(student_lab, tmp_path):
         expect(page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader")).to_be_visible()
         expect(notebook.locator(".jp-ToolbarButtonComponent-label", has_text="Validate"))\
             .to_be_visible()
-        expect(page.locator(".jp-Notebook-ExecutionIndicator, .jp-Toolbar-kernelStatus")
-               .first).to_be_attached(timeout=60_000)
+        expect(page.locator(".jp-StatusBar-TextItem", has_text="Idle").first).to_be_visible(
+            timeout=60_000)
+
+        def run_cell(cell):
+            """Shift+Enter in the cell, then wait until it has an execution number."""
+            cell.locator(".jp-InputArea-editor").click()
+            page.keyboard.press("Shift+Enter")
+            expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]"),
+                                                                  timeout=60_000)
 
         cells = notebook.locator(".jp-Cell")
         solution = cells.filter(has_text="def l2_loss(")
         tests = cells.filter(has_text="l2_loss: all visible tests passed")
         # Run the imports and the untouched answer and its test: NotImplementedError.
         for cell in (cells.filter(has_text="import numpy as np").first, solution, tests):
-            cell.locator(".jp-InputArea-editor").click()
-            page.keyboard.press("Shift+Enter")
+            run_cell(cell)
         expect(tests.locator(".jp-OutputArea")).to_contain_text("NotImplementedError",
                                                                 timeout=60_000)
 
@@ -119,9 +126,7 @@ def test_a_student_runs_fails_answers_and_passes(student_lab, tmp_path):
             "    d = np.asarray(y_pred, dtype=float) - np.asarray(y_true, dtype=float)\n"
             "    return float(np.sum(d ** 2))\n")
         page.keyboard.press("Shift+Enter")
-        tests.locator(".jp-InputArea-editor").click()
-        page.keyboard.press("Shift+Enter")
+        run_cell(tests)
         expect(tests.locator(".jp-OutputArea")).to_contain_text(
             "l2_loss: all visible tests passed.", timeout=60_000)
-        page.screenshot(path=str(tmp_path / "student.png"))
         browser.close()
