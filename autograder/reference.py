@@ -3,6 +3,8 @@
 Explorer notebooks, property tests and the benchmark import the instructor's solution
 functions with ``load("02_classification_losses")``: the notebook's solution cells and
 locked helper cells run in a fresh module; its tests and demonstrations do not.
+``answered`` makes a student edition with the reference answers filled in: the submission
+of a student who gets everything right.
 """
 
 import types
@@ -12,13 +14,31 @@ import nbformat
 from .course import find_root, notebook
 
 
+def _nbgrader(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
 def library_cells(nb):
     """The code cells that define the assignment's functions: solution and locked, not grade."""
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
+        meta = _nbgrader(cell)
         if cell.cell_type == "code" and (meta.get("solution") or meta.get("locked")) \
                 and not meta.get("grade"):
             yield cell
+
+
+def answered(release, source, replace=None, keep=None):
+    """A copy of the student edition ``release`` whose solution cells hold the source's
+    answers, or ``replace[grade_id]`` where given; ``keep`` limits which cells are filled."""
+    answers = {_nbgrader(c)["grade_id"]: c.source for c in source.cells
+               if _nbgrader(c).get("solution")}
+    answers.update(replace or {})
+    nb = nbformat.from_dict(release)
+    for cell in nb.cells:
+        grade_id = _nbgrader(cell).get("grade_id")
+        if _nbgrader(cell).get("solution") and (keep is None or grade_id in keep):
+            cell.source = answers[grade_id]
+    return nb
 
 
 def load(assignment, root=None):

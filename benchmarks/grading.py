@@ -10,23 +10,11 @@ import nbformat
 from autograder.execute import execute
 from autograder.grade import grade
 from autograder.nbgrader_api import open_api
+from autograder.reference import answered
 
 from .timing import once_seconds
 
 STUDENTS = 4
-
-
-def _solved_release(root, assignment):
-    """The student edition with the source's answers filled in."""
-    source = nbformat.read(root / "source" / assignment / f"{assignment}.ipynb", as_version=4)
-    release = nbformat.read(root / "release" / assignment / f"{assignment}.ipynb", as_version=4)
-    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
-               if c.metadata.get("nbgrader", {}).get("solution")}
-    for cell in release.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution"):
-            cell.source = answers[meta["grade_id"]]
-    return release
 
 
 def run(root, assignment="01_regression_losses"):
@@ -34,7 +22,9 @@ def run(root, assignment="01_regression_losses"):
         course = Path(folder)
         shutil.copy(root / "nbgrader_config.py", course)
         shutil.copytree(root / "source" / assignment, course / "source" / assignment)
-        submission = _solved_release(root, assignment)
+        release, source = (nbformat.read(root / stage / assignment / f"{assignment}.ipynb",
+                                         as_version=4) for stage in ("release", "source"))
+        submission = answered(release, source)
         for i in range(STUDENTS):
             target = course / "submitted" / f"student{i}" / assignment / f"{assignment}.ipynb"
             target.parent.mkdir(parents=True)

@@ -31,20 +31,6 @@ def nbgrader_meta(cell):
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
-def solved(release, source, replace=None, keep=None):
-    """The student edition with answers: each solution cell takes the source's code, or
-    ``replace[grade_id]`` where given; ``keep`` limits which solution cells are filled."""
-    answers = {nbgrader_meta(c)["grade_id"]: c.source for c in source.cells
-               if nbgrader_meta(c).get("solution")}
-    answers.update(replace or {})
-    nb = nbformat.from_dict(release)
-    for cell in nb.cells:
-        grade_id = nbgrader_meta(cell).get("grade_id")
-        if nbgrader_meta(cell).get("solution") and (keep is None or grade_id in keep):
-            cell.source = answers[grade_id]
-    return nb
-
-
 def graded_cells_only(nb):
     """``nb`` reduced to its nbgrader cells: what the grade cells depend on, nothing slower."""
     nb = nbformat.from_dict(nb)

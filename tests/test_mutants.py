@@ -10,10 +10,11 @@ import nbformat
 import pytest
 
 from autograder.execute import grade_cells
+from autograder.reference import answered
 from tests import mutants
 from tests.contract import CONTRACT
 from tests.course_copy import (autograder, grades, graded_cells_only, make_course, read,
-                               solved, submit)
+                               submit)
 from tests.mutants.catalogue import REGISTRY
 
 for module in pkgutil.iter_modules(mutants.__path__):
@@ -29,7 +30,7 @@ def graded_class(assignment, tmp_path_factory):
         root = make_course(tmp_path_factory.mktemp(f"mutants-{assignment}"), [assignment])
         release, source = read("release", assignment), read("source", assignment)
         for variant in (v for v in REGISTRY if v.assignment == assignment):
-            nb = solved(release, source, replace={variant.target: variant.source})
+            nb = answered(release, source, replace={variant.target: variant.source})
             submit(root, variant.name, assignment, graded_cells_only(nb))
         result = autograder("grade", assignment, root=root)
         rows = grades(root)

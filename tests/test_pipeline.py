@@ -8,8 +8,9 @@ import nbformat
 import pytest
 
 from autograder.course import assignments
+from autograder.reference import answered
 from tests.course_copy import (ROOT, autograder, grades, make_course, nbgrader_meta, read,
-                               solved, submit, tree_digest)
+                               submit, tree_digest)
 
 pytestmark = pytest.mark.slow
 
@@ -22,8 +23,8 @@ def first_solution(nb):
 def test_full_partial_and_blank_submissions(assignment, tmp_path):
     root = make_course(tmp_path / "course", [assignment])
     release, source = read("release", assignment), read("source", assignment)
-    submit(root, "full", assignment, solved(release, source))
-    submit(root, "partial", assignment, solved(release, source, keep={first_solution(source)}))
+    submit(root, "full", assignment, answered(release, source))
+    submit(root, "partial", assignment, answered(release, source, keep={first_solution(source)}))
     submit(root, "blank", assignment, release)
     before = tree_digest(root / "submitted")
 
@@ -46,16 +47,16 @@ def test_bad_submissions_are_reported_and_the_class_is_still_graded(tmp_path):
     assignment = assignments(ROOT)[0]
     root = make_course(tmp_path / "course", [assignment])
     release, source = read("release", assignment), read("source", assignment)
-    submit(root, "alice", assignment, solved(release, source))
+    submit(root, "alice", assignment, answered(release, source))
     submit(root, "broken_json", assignment, raw=b'{"cells": [ this is not json')
-    submit(root, "renamed", assignment, solved(release, source), name="my_answers.ipynb")
+    submit(root, "renamed", assignment, answered(release, source), name="my_answers.ipynb")
     (root / "submitted" / "empty" / assignment).mkdir(parents=True)
-    crash = solved(release, source)
+    crash = answered(release, source)
     solution = next(c for c in crash.cells if nbgrader_meta(c).get("solution"))
     solution.source += "\n\nimport os\nos._exit(1)  # kills the kernel\n"
     submit(root, "kernel_killer", assignment, crash)
     (root / "submitted" / "zed" / "another_assignment").mkdir(parents=True)
-    submit(root, "zoe", assignment, solved(release, source))
+    submit(root, "zoe", assignment, answered(release, source))
     before = tree_digest(root / "submitted")
 
     result = autograder("grade", assignment, root=root)
@@ -82,7 +83,7 @@ def test_grades_csv_keeps_other_assignments_and_regrading_is_repeatable(tmp_path
     (root / "grades.csv").write_text(
         "student_id,assignment,score,max_score,status,failed_tests\n"
         "alice,00_warmup,5,5,ok,\n")
-    submit(root, "alice", assignment, solved(read("release", assignment),
+    submit(root, "alice", assignment, answered(read("release", assignment),
                                              read("source", assignment)))
     first = autograder("grade", assignment, root=root)
     second = autograder("grade", assignment, root=root)
@@ -102,7 +103,7 @@ def test_feedback_names_the_mistake_but_hides_hidden_tests(tmp_path):
     release, source = read("release", assignment), read("source", assignment)
     mean_loss = ("def l2_loss(y_true, y_pred):\n"
                  "    return np.mean((np.asarray(y_pred) - np.asarray(y_true)) ** 2)\n")
-    submit(root, "bob", assignment, solved(release, source, replace={"l2_loss": mean_loss}))
+    submit(root, "bob", assignment, answered(release, source, replace={"l2_loss": mean_loss}))
 
     assert autograder("grade", assignment, root=root).returncode == 0
     html = (root / "feedback" / "bob" / assignment / f"{assignment}.html").read_text()
