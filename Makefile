@@ -20,7 +20,7 @@ lab: $(BIN)/autograder
 
 ## The whole test suite
 test: $(BIN)/autograder
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 ## Regenerate release/ (student edition) and solutions/ (executed answer key)
 build: $(BIN)/autograder
