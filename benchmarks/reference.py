@@ -18,7 +18,30 @@ def _regression(ref, rng):
     yield "l2_loss (200 x 50)", lambda: ref.l2_loss(y_true, y_pred), l2_loop, "Python loop"
 
 
-CASES = {"01_regression_losses": _regression}
+def _activations(ref, rng):
+    x = rng.normal(size=(100, 100))
+
+    def relu_loop():
+        return [[v if v > 0 else 0.0 for v in row] for row in x.tolist()]
+
+    yield "relu (100 x 100)", lambda: ref.relu(x), relu_loop, "Python loop"
+
+    inputs, weights, bias = rng.normal(size=(64, 32)), rng.normal(size=(4, 32, 16)), \
+        rng.normal(size=(4, 16))
+
+    def maxout_loop():
+        out = np.empty((64, 16))
+        for n in range(64):
+            for j in range(16):
+                out[n, j] = max(float(inputs[n] @ weights[k, :, j]) + bias[k, j]
+                                for k in range(4))
+        return out
+
+    yield "maxout (N=64, D=32, M=16, K=4)", lambda: ref.maxout(inputs, weights, bias), \
+        maxout_loop, "loops over N, M, K"
+
+
+CASES = {"01_regression_losses": _regression, "03_activations": _activations}
 
 
 def run(root):

@@ -55,3 +55,49 @@ def test_regression_gradients_match_finite_differences(regression, ab):
     if residual.size and residual.min() > 1e-3:
         numeric = numerical_gradient(lambda p: regression.l1_loss(a, p), b, h=1e-5)
         assert relative_error(regression.l1_loss_grad(a, b), numeric) < 1e-6
+
+
+@pytest.fixture(scope="module")
+def activations():
+    return load("03_activations")
+
+
+any_array = arrays(float, array_shapes(min_dims=0, max_dims=3, max_side=4),
+                   elements=st.floats(-1e4, 1e4, allow_nan=False))
+smooth = arrays(float, array_shapes(max_dims=2, max_side=4),
+                elements=st.floats(0.05, 5).flatmap(lambda v: st.sampled_from([v, -v])))
+
+
+@given(any_array)
+def test_activations_keep_shape_and_stay_finite_and_bounded(activations, x):
+    s, t = activations.sigmoid(x), activations.tanh(x)
+    assert np.shape(s) == np.shape(t) == np.shape(x)
+    assert np.all((0 <= s) & (s <= 1)) and np.all(np.abs(t) <= 1)
+    assert np.allclose(activations.tanh(-x), -t) and np.allclose(activations.sigmoid(-x), 1 - s)
+    assert np.all(activations.sigmoid_grad(x) <= 0.25)
+    relu = activations.relu(x)
+    assert np.array_equal(activations.relu(relu), relu) and np.all(relu >= 0)
+
+
+@given(smooth, st.floats(-2, 2))
+def test_activation_derivatives_match_finite_differences(activations, x, alpha):
+    a = activations
+    pairs = [(a.sigmoid, a.sigmoid_grad), (a.tanh, a.tanh_grad), (a.relu, a.relu_grad),
+             (lambda v: a.leaky_relu(v, 0.1), lambda v: a.leaky_relu_grad(v, 0.1)),
+             (lambda v: a.prelu(v, alpha), lambda v: a.prelu_grad(v, alpha)[0])]
+    for function, derivative in pairs:
+        numeric = numerical_gradient(lambda v, f=function: np.sum(f(v)), x, h=1e-6)
+        assert np.allclose(derivative(x), numeric, rtol=1e-5, atol=1e-6)
+    dalpha = numerical_gradient(lambda al: np.sum(a.prelu(x, al[0])), np.array([alpha]), h=1e-6)
+    assert np.sum(a.prelu_grad(x, alpha)[1]) == pytest.approx(dalpha[0], abs=1e-5)
+
+
+@given(st.integers(1, 5), st.integers(1, 4), st.integers(1, 4), st.integers(1, 4),
+       st.integers(0, 2**32 - 1))
+def test_maxout_is_the_upper_envelope_of_its_pieces(activations, n, d, m, k, seed):
+    rng = np.random.default_rng(seed)
+    x, w, b = rng.normal(size=(n, d)), rng.normal(size=(k, d, m)), rng.normal(size=(k, m))
+    out = activations.maxout(x, w, b)
+    pieces = np.stack([x @ w[i] + b[i] for i in range(k)])
+    assert out.shape == (n, m)
+    assert np.all(out >= pieces - 1e-12) and np.allclose(out, pieces.max(axis=0))
