@@ -7,9 +7,11 @@ c.CourseDirectory.course_id = "dl-lecture-07"
 c.OverwriteCells.add_missing_cells = True
 # Generous per-cell limit; an infinite loop in one submission costs that cell, not the class.
 c.Execute.timeout = 120
-# Feedback shows what failed and why, but not the hidden tests' source.
+# Feedback shows what failed and why, but neither the hidden tests' source nor the
+# traceback lines that would quote it.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
+    "autograder.feedback.MessagesOnly",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

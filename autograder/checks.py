@@ -24,9 +24,12 @@ __all__ = [
 
 def _describe(value):
     """A short description of an argument: its type and shape, or its value if small."""
-    if np.ndim(value) == 0 and not isinstance(value, (list, tuple)):
-        return _short(value, limit=40)
-    return f"{type(value).__name__} of shape {np.shape(value)}"
+    try:
+        if np.ndim(value) == 0 and not isinstance(value, (list, tuple)):
+            return _short(value, limit=40)
+        return f"{type(value).__name__} of shape {np.shape(value)}"
+    except ValueError:  # a ragged list, such as weight matrices of different shapes
+        return f"{type(value).__name__} of length {len(value)}"
 
 
 def run(function, *args, **kwargs):

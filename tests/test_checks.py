@@ -84,3 +84,13 @@ def test_numerical_gradient_and_expect_gradient():
     expect_gradient(3 * x ** 2, lambda v: np.sum(v ** 3), x, call="grad(x)")
     with pytest.raises(AssertionError, match="relative error"):
         expect_gradient(x ** 2, lambda v: np.sum(v ** 3), x, call="grad(x)")
+
+
+def test_run_describes_ragged_arguments_without_losing_the_error():
+    def forward(x, weights):
+        raise ValueError("matmul: dimension mismatch")
+
+    ragged = [np.ones((3, 4)), np.ones((4, 2))]
+    with pytest.raises(AssertionError, match=r"forward\(ndarray of shape \(2, 3\), list of "
+                                             r"length 2\) raised ValueError: matmul"):
+        run(forward, np.ones((2, 3)), ragged)

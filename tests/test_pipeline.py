@@ -103,12 +103,20 @@ def test_feedback_names_the_mistake_but_hides_hidden_tests(tmp_path):
     release, source = read("release", assignment), read("source", assignment)
     mean_loss = ("def l2_loss(y_true, y_pred):\n"
                  "    return np.mean((np.asarray(y_pred) - np.asarray(y_true)) ** 2)\n")
-    submit(root, "bob", assignment, answered(release, source, replace={"l2_loss": mean_loss}))
+    # Right on the lecture's integers, wrong on the hidden tests' random floats.
+    rounded_l1 = ("def l1_loss(y_true, y_pred):\n"
+                  "    return float(round(np.sum(np.abs(np.subtract(y_pred, y_true)))))\n")
+    submit(root, "bob", assignment, answered(release, source, replace={
+        "l2_loss": mean_loss, "l1_loss": rounded_l1}))
 
     assert autograder("grade", assignment, root=root).returncode == 0
+    row = grades(root)[("bob", assignment)]
+    assert row["failed_tests"] == "test_l2_loss test_l1_loss"
     html = (root / "feedback" / "bob" / assignment / f"{assignment}.html").read_text()
     assert "the mean instead of the sum" in html
-    hidden = nbformat.read(root / "source" / assignment / f"{assignment}.ipynb", as_version=4)
-    hidden_line = "rng = np.random.default_rng(7071)"
-    assert any(hidden_line in c.source for c in hidden.cells), "test needs updating"
-    assert hidden_line not in html
+    assert "l1_loss(y_true, y_pred) with random arrays of shape (6,) returned the wrong" in html
+    hidden = next(c.source for c in source.cells if c.get("id") == "test-l1-loss")
+    hidden = hidden.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+    quoted = [line for line in hidden.splitlines() if len(line.strip()) > 20
+              and line.strip() in html]
+    assert not quoted, f"feedback quotes hidden tests: {quoted}"
