@@ -4,7 +4,6 @@ class really hands in."""
 
 import csv
 
-import nbformat
 import pytest
 
 from autograder.course import assignments
