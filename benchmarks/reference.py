@@ -41,7 +41,23 @@ def _activations(ref, rng):
         maxout_loop, "loops over N, M, K"
 
 
-CASES = {"01_regression_losses": _regression, "03_activations": _activations}
+def _initialization(ref, rng):
+    x = rng.normal(size=(1000, 500))
+    weights = [ref.init_xavier(500, 500, rng) for _ in range(10)]
+
+    def bare_loop():
+        h, outputs = x, []
+        for w in weights:
+            h = np.tanh(h @ w)
+            outputs.append(h)
+        return outputs
+
+    yield "forward_activations (the lecture's 10 x 500)", \
+        lambda: ref.forward_activations(x, weights, np.tanh), bare_loop, "bare matmul-tanh loop"
+
+
+CASES = {"01_regression_losses": _regression, "03_activations": _activations,
+         "04_initialization": _initialization}
 
 
 def run(root):

@@ -101,3 +101,35 @@ def test_maxout_is_the_upper_envelope_of_its_pieces(activations, n, d, m, k, see
     pieces = np.stack([x @ w[i] + b[i] for i in range(k)])
     assert out.shape == (n, m)
     assert np.all(out >= pieces - 1e-12) and np.allclose(out, pieces.max(axis=0))
+
+
+@pytest.fixture(scope="module")
+def initialization():
+    return load("04_initialization")
+
+
+@given(st.integers(1, 40), st.integers(1, 40), st.integers(0, 2**32 - 1))
+def test_initializers_have_the_shape_asked_for_and_follow_the_seed(initialization, n_in, n_out,
+                                                                   seed):
+    ref = initialization
+    assert np.array_equal(ref.init_zeros(n_in, n_out), np.zeros((n_in, n_out)))
+    draws = [lambda g: ref.init_normal(n_in, n_out, 0.5, g),
+             lambda g: ref.init_xavier(n_in, n_out, g),
+             lambda g: ref.init_kaiming(n_in, n_out, g)]
+    for draw in draws:
+        first, again = draw(np.random.default_rng(seed)), draw(np.random.default_rng(seed))
+        assert first.shape == (n_in, n_out) and np.array_equal(first, again)
+
+
+@given(st.lists(st.integers(1, 12), min_size=1, max_size=5), st.integers(0, 2**32 - 1))
+def test_forward_activations_chains_layers_of_any_widths(initialization, widths, seed):
+    rng = np.random.default_rng(seed)
+    sizes = [7, *widths]
+    weights = [rng.normal(size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+    x = rng.normal(size=(5, 7))
+    outputs = initialization.forward_activations(x, weights, np.tanh)
+    assert [h.shape for h in outputs] == [(5, w) for w in widths]
+    assert np.allclose(outputs[0], np.tanh(x @ weights[0]))
+    means, stds = initialization.activation_stats(outputs)
+    assert len(means) == len(stds) == len(widths)
+    assert np.allclose(stds, [np.std(h) for h in outputs], rtol=0.2)
