@@ -18,8 +18,9 @@ $(BIN)/autograder: pyproject.toml
 lab: $(BIN)/autograder
 	$(BIN)/jupyter lab --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) --notebook-dir=. $(LAB_ARGS)
 
-## The whole test suite
+## The whole test suite (two workers, one BLAS thread each: two cores, no oversubscription)
 test: $(BIN)/autograder
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 ## Regenerate release/ (student edition) and solutions/ (executed answer key)

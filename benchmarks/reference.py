@@ -1,5 +1,7 @@
 """Reference implementations from source/ against straightforward Python-loop baselines."""
 
+import math
+
 import numpy as np
 
 from autograder.course import assignments
@@ -16,6 +18,29 @@ def _regression(ref, rng):
                                                      strict=True))
 
     yield "l2_loss (200 x 50)", lambda: ref.l2_loss(y_true, y_pred), l2_loop, "Python loop"
+
+
+def _classification(ref, rng):
+    scores, labels = rng.normal(scale=3.0, size=(500, 10)), rng.integers(0, 10, size=500)
+    rows = scores.tolist()
+
+    def cross_entropy_loop():
+        total = 0.0
+        for row, label in zip(rows, labels.tolist(), strict=True):
+            top = max(row)
+            total += math.log(sum(math.exp(s - top) for s in row)) - (row[label] - top)
+        return total / len(rows)
+
+    def hinge_loop():
+        total = 0.0
+        for row, label in zip(rows, labels.tolist(), strict=True):
+            total += sum(max(0.0, s - row[label] + 1.0) for k, s in enumerate(row) if k != label)
+        return total / len(rows)
+
+    yield "cross_entropy_loss (N=500, C=10)", lambda: ref.cross_entropy_loss(scores, labels), \
+        cross_entropy_loop, "Python loops"
+    yield "hinge_loss (N=500, C=10)", lambda: ref.hinge_loss(scores, labels), hinge_loop, \
+        "Python loops"
 
 
 def _activations(ref, rng):
@@ -56,7 +81,8 @@ def _initialization(ref, rng):
         lambda: ref.forward_activations(x, weights, np.tanh), bare_loop, "bare matmul-tanh loop"
 
 
-CASES = {"01_regression_losses": _regression, "03_activations": _activations,
+CASES = {"01_regression_losses": _regression, "02_classification_losses": _classification,
+         "03_activations": _activations,
          "04_initialization": _initialization}
 
 

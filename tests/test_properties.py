@@ -133,3 +133,62 @@ def test_forward_activations_chains_layers_of_any_widths(initialization, widths,
     means, stds = initialization.activation_stats(outputs)
     assert len(means) == len(stds) == len(widths)
     assert np.allclose(stds, [np.std(h) for h in outputs], rtol=0.2)
+
+
+@pytest.fixture(scope="module")
+def classification():
+    return load("02_classification_losses")
+
+
+def score_tables(max_classes=6):
+    """(scores (N, C), labels (N,)) with moderate scores."""
+    shape = st.tuples(st.integers(1, 6), st.integers(2, max_classes))
+    return shape.flatmap(lambda nc: st.tuples(
+        arrays(float, nc, elements=st.floats(-20, 20)),
+        arrays(np.int64, (nc[0],), elements=st.integers(0, nc[1] - 1))))
+
+
+@given(score_tables(), st.floats(-1e4, 1e4))
+def test_softmax_rows_are_distributions_and_shift_invariant(classification, table, shift):
+    scores, _ = table
+    probabilities = classification.softmax(scores)
+    assert np.all(probabilities >= 0) and np.allclose(probabilities.sum(axis=1), 1)
+    assert np.allclose(classification.softmax(scores + shift), probabilities, atol=1e-12)
+
+
+@given(score_tables())
+def test_cross_entropy_reductions_agree_and_its_gradient_rows_sum_to_zero(classification, table):
+    scores, y = table
+    per_example = classification.cross_entropy_loss(scores, y, reduction="none")
+    assert np.all(per_example >= 0)
+    assert classification.cross_entropy_loss(scores, y) == pytest.approx(per_example.mean())
+    assert classification.cross_entropy_loss(scores, y, reduction="sum") == pytest.approx(
+        per_example.sum())
+    grad = classification.cross_entropy_grad(scores, y)
+    assert np.allclose(grad.sum(axis=1), 0, atol=1e-12)
+    numeric = numerical_gradient(lambda s: classification.cross_entropy_loss(s, y), scores)
+    assert np.allclose(grad, numeric, rtol=1e-5, atol=1e-8)
+
+
+@given(score_tables(), st.floats(0, 3))
+def test_hinge_gradient_matches_finite_differences_away_from_kinks(classification, table,
+                                                                   margin):
+    scores, y = table
+    terms = scores - scores[np.arange(len(y)), y][:, None] + margin
+    terms[np.arange(len(y)), y] = 1.0  # the true class is no kink
+    if np.min(np.abs(terms)) < 1e-3:
+        return
+    numeric = numerical_gradient(lambda s: classification.hinge_loss(s, y, margin), scores)
+    assert np.allclose(classification.hinge_grad(scores, y, margin), numeric, atol=1e-6)
+
+
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["cross_entropy", "hinge"]),
+       st.floats(0, 2))
+def test_linear_classifier_gradient_matches_finite_differences(classification, seed, loss, reg):
+    rng = np.random.default_rng(seed)
+    w, x, y = rng.normal(size=(4, 3)), rng.normal(size=(7, 4)), rng.integers(0, 3, size=7)
+    value, dw = classification.linear_classifier_loss(w, x, y, reg, loss=loss)
+    numeric = numerical_gradient(lambda v: classification.linear_classifier_loss(
+        v, x, y, reg, loss=loss)[0], w)
+    assert np.isclose(value, classification.linear_classifier_loss(w, x, y, reg, loss)[0])
+    assert np.allclose(dw, numeric, atol=1e-4)  # hinge kinks are rare with random data
