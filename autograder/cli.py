@@ -22,7 +22,7 @@ def _validate(args):
 
 
 def _grade(args):
-    rows = grade(root=args.root, assignment=args.assignment)
+    rows = grade(root=args.root, assignment=args.assignment, only=args.student)
     return 0 if all(r.status.startswith("ok") or r.status == "no submission" for r in rows) else 1
 
 
@@ -48,6 +48,8 @@ def parser():
     p = verbs.add_parser("grade", help="autograde submitted/*/ASSIGNMENT, write feedback/ "
                                        "and grades.csv")
     p.add_argument("assignment")
+    p.add_argument("--student", action="append", metavar="ID",
+                   help="grade only this student (repeat for several); other rows are kept")
     p.set_defaults(run=_grade)
     return main_parser
 

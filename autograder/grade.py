@@ -12,7 +12,7 @@ from nbgrader.api import Gradebook
 
 from . import grades_csv
 from .build import build_release
-from .course import check_assignment
+from .course import CourseError, check_assignment
 from .nbgrader_api import open_api
 from .submissions import students, submission_problem
 
@@ -54,13 +54,18 @@ def grade_student(api, assignment, student):
     return grades_csv.row(student, assignment, score, max_score, status, failed)
 
 
-def grade(*, root, assignment, log=print):
-    """Grade every student in submitted/ on ``assignment``; return the rows written."""
+def grade(*, root, assignment, only=None, log=print):
+    """Grade every student in submitted/ (or the ``only`` ones) on ``assignment``; return the
+    rows written to grades.csv."""
     root = Path(root).resolve()
     check_assignment(root, assignment)
+    class_list = students(root)
+    unknown = sorted(set(only or ()) - set(class_list))
+    if unknown:
+        raise CourseError(f"No folder submitted/<student> for {', '.join(unknown)}.")
+    class_list = sorted(only) if only else class_list
     api = open_api(root)
     build_release(api, assignment)
-    class_list = students(root)
     if not class_list:
         log(f"No submissions: put them in {root / 'submitted' / '<student>' / assignment}/.")
     rows = []
@@ -72,7 +77,7 @@ def grade(*, root, assignment, log=print):
             rows.append(grade_student(api, assignment, student))
             r = rows[-1]
             log(f"{r.student_id:<24} {r.score or '-':>6} / {r.max_score:<6} {r.status}")
-    grades_csv.merge(root / "grades.csv", assignment, rows)
+    grades_csv.merge(root / "grades.csv", rows)
     graded = sum(r.status.startswith("ok") for r in rows)
     log(f"{graded} of {len(rows)} submission(s) graded; grades in {root / 'grades.csv'}, "
         f"feedback in {root / 'feedback'}/.")

@@ -31,14 +31,16 @@ def row(student, assignment, score, max_score, status, failed_tests=()):
                     _number(max_score), status, " ".join(failed_tests))
 
 
-def merge(path, assignment, rows):
-    """Replace ``assignment``'s rows in the CSV at ``path``, keeping every other assignment's."""
+def merge(path, rows):
+    """Write ``rows`` into the CSV at ``path``, replacing the rows of the same student and
+    assignment and keeping every other row."""
     path = Path(path)
+    replaced = {(r.student_id, r.assignment) for r in rows}
     kept = []
     if path.exists():
         with path.open(newline="") as handle:
-            kept = [GradeRow(**{c: r.get(c, "") for c in COLUMNS})
-                    for r in csv.DictReader(handle) if r.get("assignment") != assignment]
+            kept = [GradeRow(**{c: r.get(c, "") for c in COLUMNS}) for r in csv.DictReader(handle)
+                    if (r.get("student_id"), r.get("assignment")) not in replaced]
     merged = sorted(kept + list(rows), key=lambda r: (r.assignment, r.student_id))
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)

@@ -76,24 +76,30 @@ def test_bad_submissions_are_reported_and_the_class_is_still_graded(tmp_path):
     assert "broken_json" in result.stdout and "2 of 7 submission(s) graded" in result.stdout
 
 
-def test_grades_csv_keeps_other_assignments_and_regrading_is_repeatable(tmp_path):
+def test_grades_csv_keeps_other_rows_and_one_student_can_be_regraded(tmp_path):
     assignment = assignments(ROOT)[0]
     root = make_course(tmp_path / "course", [assignment])
     (root / "grades.csv").write_text(
         "student_id,assignment,score,max_score,status,failed_tests\n"
         "alice,00_warmup,5,5,ok,\n")
-    submit(root, "alice", assignment, answered(read("release", assignment),
-                                             read("source", assignment)))
+    release, source = read("release", assignment), read("source", assignment)
+    submit(root, "alice", assignment, answered(release, source))
+    submit(root, "bob", assignment, release)
     first = autograder("grade", assignment, root=root)
-    second = autograder("grade", assignment, root=root)
+    submit(root, "bob", assignment, answered(release, source))  # a late, corrected hand-in
+    second = autograder("grade", assignment, "--student", "bob", root=root)
+    unknown = autograder("grade", assignment, "--student", "carol", root=root)
 
     assert first.returncode == second.returncode == 0, second.stdout + second.stderr
+    assert "alice" not in second.stdout
+    assert unknown.returncode == 2 and "carol" in unknown.stderr
     with (root / "grades.csv").open(newline="") as handle:
         table = list(csv.DictReader(handle))
-    assert [r["assignment"] for r in table] == ["00_warmup", assignment]
+    assert [(r["student_id"], r["assignment"]) for r in table] == [
+        ("alice", "00_warmup"), ("alice", assignment), ("bob", assignment)]
     assert list(table[0]) == ["student_id", "assignment", "score", "max_score", "status",
                               "failed_tests"]
-    assert table[1]["score"] == table[1]["max_score"]
+    assert table[1]["score"] == table[1]["max_score"] == table[2]["score"]
 
 
 def test_feedback_names_the_mistake_but_hides_hidden_tests(tmp_path):
