@@ -75,58 +75,108 @@ def test_make_lab_serves_the_course_with_the_nbgrader_extension(tmp_path):
 
 
 @pytest.fixture
-def student_lab(tmp_path):
-    """JupyterLab on a fresh copy of the student edition, as a student would have it."""
-    shutil.copytree(ROOT / "release" / ASSIGNMENT, tmp_path / ASSIGNMENT)
-    port = _free_port()
-    process, base = _serve([str(ROOT / ".venv" / "bin" / "jupyter"), "lab", f"--port={port}",
-                            "--no-browser", "--allow-root", f"--IdentityProvider.token={TOKEN}",
-                            f"--notebook-dir={tmp_path}"], tmp_path, port, tmp_path / "lab.log")
-    yield f"{base}/lab/tree/{ASSIGNMENT}/{ASSIGNMENT}.ipynb?token={TOKEN}"
-    _stop(process)
+def lab(tmp_path):
+    """Start JupyterLab on a folder; yields a function (folder, notebook) -> its page URL."""
+    processes = []
+
+    def open_lab(folder, notebook):
+        port = _free_port()
+        process, base = _serve([str(ROOT / ".venv" / "bin" / "jupyter"), "lab",
+                                f"--port={port}", "--no-browser", "--allow-root",
+                                f"--IdentityProvider.token={TOKEN}", f"--notebook-dir={folder}"],
+                               folder, port, tmp_path / "lab.log")
+        processes.append(process)
+        return f"{base}/lab/tree/{notebook}?token={TOKEN}"
+
+    yield open_lab
+    for process in processes:
+        _stop(process)
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)")
-def test_a_student_runs_fails_answers_and_passes(student_lab):
-    from playwright.sync_api import expect, sync_playwright
+@pytest.fixture
+def browser_page():
+    """A Playwright page in Debian's Chromium."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(student_lab)
-        notebook = page.locator(".jp-NotebookPanel")
-        expect(notebook.locator(".jp-Cell").first).to_be_visible(timeout=60_000)
-        expect(page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader")).to_be_visible()
-        expect(notebook.locator(".jp-ToolbarButtonComponent-label", has_text="Validate"))\
-            .to_be_visible()
-        expect(page.locator(".jp-StatusBar-TextItem", has_text="Idle").first).to_be_visible(
-            timeout=60_000)
-
-        def run_cell(cell):
-            """Shift+Enter in the cell, then wait until it has an execution number."""
-            cell.locator(".jp-InputArea-editor").click()
-            page.keyboard.press("Shift+Enter")
-            expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]"),
-                                                                  timeout=60_000)
-
-        cells = notebook.locator(".jp-Cell")
-        solution = cells.filter(has_text="def l2_loss(")
-        tests = cells.filter(has_text="l2_loss: all visible tests passed")
-        # Run the imports and the untouched answer and its test: NotImplementedError.
-        for cell in (cells.filter(has_text="import numpy as np").first, solution, tests):
-            run_cell(cell)
-        expect(tests.locator(".jp-OutputArea")).to_contain_text("NotImplementedError",
-                                                                timeout=60_000)
-
-        # Write an answer the way a student does, then run the answer and its test again.
-        solution.locator(".jp-InputArea-editor").click()
-        page.keyboard.press("Control+a")
-        page.keyboard.insert_text(
-            "def l2_loss(y_true, y_pred):\n"
-            "    d = np.asarray(y_pred, dtype=float) - np.asarray(y_true, dtype=float)\n"
-            "    return float(np.sum(d ** 2))\n")
-        page.keyboard.press("Shift+Enter")
-        run_cell(tests)
-        expect(tests.locator(".jp-OutputArea")).to_contain_text(
-            "l2_loss: all visible tests passed.", timeout=60_000)
+        yield browser.new_page(viewport={"width": 1400, "height": 1000})
         browser.close()
+
+
+def _wait_for_kernel(page):
+    from playwright.sync_api import expect
+
+    expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=60_000)
+    expect(page.locator(".jp-StatusBar-TextItem", has_text="Idle").first).to_be_visible(
+        timeout=60_000)
+
+
+def test_a_student_runs_fails_answers_and_passes(lab, browser_page, tmp_path):
+    from playwright.sync_api import expect
+
+    shutil.copytree(ROOT / "release" / ASSIGNMENT, tmp_path / ASSIGNMENT)
+    page = browser_page
+    page.goto(lab(tmp_path, f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"))
+    _wait_for_kernel(page)
+    notebook = page.locator(".jp-NotebookPanel")
+    expect(page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader")).to_be_visible()
+    expect(notebook.locator(".jp-ToolbarButtonComponent-label", has_text="Validate"))\
+        .to_be_visible()
+
+    def run_cell(cell):
+        """Shift+Enter in the cell, then wait until it has an execution number."""
+        cell.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+        expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]"),
+                                                              timeout=60_000)
+
+    cells = notebook.locator(".jp-Cell")
+    solution = cells.filter(has_text="def l2_loss(")
+    tests = cells.filter(has_text="l2_loss: all visible tests passed")
+    # Run the imports and the untouched answer and its test: NotImplementedError.
+    for cell in (cells.filter(has_text="import numpy as np").first, solution, tests):
+        run_cell(cell)
+    expect(tests.locator(".jp-OutputArea")).to_contain_text("NotImplementedError",
+                                                            timeout=60_000)
+
+    # Write an answer the way a student does, then run the answer and its test again.
+    solution.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(
+        "def l2_loss(y_true, y_pred):\n"
+        "    d = np.asarray(y_pred, dtype=float) - np.asarray(y_true, dtype=float)\n"
+        "    return float(np.sum(d ** 2))\n")
+    page.keyboard.press("Shift+Enter")
+    run_cell(tests)
+    expect(tests.locator(".jp-OutputArea")).to_contain_text(
+        "l2_loss: all visible tests passed.", timeout=60_000)
+
+
+def test_an_explorer_reacts_to_its_slider_in_jupyterlab(lab, browser_page, tmp_path):
+    from playwright.sync_api import expect
+
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    shutil.copytree(ROOT / "source" / ASSIGNMENT, tmp_path / "source" / ASSIGNMENT)
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    page = browser_page
+    page.goto(lab(tmp_path, f"notebooks/{ASSIGNMENT}_explorer.ipynb"))
+    _wait_for_kernel(page)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+
+    explorer = page.locator(".jp-Cell", has_text="def landscape(")
+    slider = explorer.locator(".widget-slider", has_text="outliers")
+    expect(slider).to_be_visible(timeout=60_000)
+    figure = explorer.locator(".jp-OutputArea img")
+    expect(figure).to_have_count(1, timeout=60_000)
+    before = figure.get_attribute("src")
+    assert "Static figure" not in explorer.inner_text(), "the live explorer fell back to static"
+
+    slider.locator(".noUi-handle, .ui-slider-handle, [role=slider]").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(explorer.locator(".widget-readout").first).to_have_text("3", timeout=30_000)
+    expect(figure).not_to_have_attribute("src", before, timeout=60_000)
