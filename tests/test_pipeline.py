@@ -76,6 +76,26 @@ def test_bad_submissions_are_reported_and_the_class_is_still_graded(tmp_path):
     assert "broken_json" in result.stdout and "2 of 7 submission(s) graded" in result.stdout
 
 
+def test_edited_or_deleted_tests_are_restored_before_grading(tmp_path):
+    assignment = "01_regression_losses"
+    root = make_course(tmp_path / "course", [assignment])
+    release, source = read("release", assignment), read("source", assignment)
+    wrong = "def l2_loss(y_true, y_pred):\n    return 33.0\n"
+    tamperer = answered(release, source, replace={"l2_loss": wrong})
+    for cell in tamperer.cells:
+        if nbgrader_meta(cell).get("grade_id") == "test_l2_loss":
+            cell.source = "print('all good')"
+    submit(root, "tamperer", assignment, tamperer)
+    deleter = answered(release, source)
+    deleter.cells = [c for c in deleter.cells if nbgrader_meta(c).get("grade_id") != "test_l1_loss"]
+    submit(root, "deleter", assignment, deleter)
+
+    assert autograder("grade", assignment, root=root).returncode == 0
+    rows = grades(root)
+    assert rows[("tamperer", assignment)]["failed_tests"] == "test_l2_loss"
+    assert rows[("deleter", assignment)]["score"] == rows[("deleter", assignment)]["max_score"]
+
+
 def test_grades_csv_keeps_other_rows_and_one_student_can_be_regraded(tmp_path):
     assignment = assignments(ROOT)[0]
     root = make_course(tmp_path / "course", [assignment])
