@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 
 from .course import CourseError, assignments, check_assignment, notebook
-from .execute import execute
+from .execute import errors, execute_file
 from .nbgrader_api import open_api
 
 # What a solution's outputs depend on besides its own source: the modules notebooks import.
@@ -46,9 +46,8 @@ def build_solution(root, assignment, force=False):
         if recorded.get("source_sha256") == fingerprint:
             return False
     source = notebook(root, "source", assignment)
-    nb = execute(nbformat.read(source, as_version=4), cwd=source.parent)
-    failed = [f"{cell.get('id')}: {o.ename}: {o.evalue}" for cell in nb.cells
-              for o in cell.get("outputs", []) if o.output_type == "error"]
+    nb = execute_file(source)
+    failed = errors(nb)
     if failed:
         raise CourseError(f"{source} raised errors when executed:\n" + "\n".join(failed))
     relative = source.relative_to(root).as_posix()

@@ -5,6 +5,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import nbclient
+import nbformat
+
+from .cells import nbgrader_meta
 
 HEADLESS = {"COURSE_HEADLESS": "1", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
 
@@ -39,6 +42,17 @@ def execute(nb, cwd, timeout=300):
     return nb
 
 
+def execute_file(path):
+    """The notebook at ``path``, executed headless in its own folder."""
+    return execute(nbformat.read(path, as_version=4), cwd=path.parent)
+
+
+def errors(nb):
+    """Every error an executed notebook shows, as ``cell id: name: message``."""
+    return [f"{cell.get('id')}: {o.ename}: {o.evalue}" for cell in nb.cells
+            for o in cell.get("outputs", []) if o.output_type == "error"]
+
+
 @dataclass(frozen=True)
 class CellOutcome:
     """What a grade cell showed: nbgrader fails it on an error or on any stderr output."""
@@ -57,7 +71,7 @@ def grade_cells(nb):
     """The outcome of every executed grade cell, keyed by grade_id, in notebook order."""
     outcomes = {}
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
+        meta = nbgrader_meta(cell)
         if cell.cell_type != "code" or not meta.get("grade"):
             continue
         errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]

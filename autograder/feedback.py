@@ -7,12 +7,14 @@ preprocessor removes them from the error output, keeping the message the checks 
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from .cells import nbgrader_meta
+
 
 class MessagesOnly(NbGraderPreprocessor):
     """Replace the traceback of every error in a grade cell with ``ename: evalue``."""
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type == "code" and cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
+        if cell.cell_type == "code" and nbgrader_meta(cell).get("grade"):
             for output in cell.get("outputs", []):
                 if output.output_type == "error":
                     output.traceback = [f"{output.ename}: {output.evalue}"]

@@ -11,17 +11,14 @@ import types
 
 import nbformat
 
+from .cells import nbgrader_meta
 from .course import find_root, notebook
-
-
-def _nbgrader(cell):
-    return cell.get("metadata", {}).get("nbgrader", {})
 
 
 def library_cells(nb):
     """The code cells that define the assignment's functions: solution and locked, not grade."""
     for cell in nb.cells:
-        meta = _nbgrader(cell)
+        meta = nbgrader_meta(cell)
         if cell.cell_type == "code" and (meta.get("solution") or meta.get("locked")) \
                 and not meta.get("grade"):
             yield cell
@@ -30,13 +27,13 @@ def library_cells(nb):
 def answered(release, source, replace=None, keep=None):
     """A copy of the student edition ``release`` whose solution cells hold the source's
     answers, or ``replace[grade_id]`` where given; ``keep`` limits which cells are filled."""
-    answers = {_nbgrader(c)["grade_id"]: c.source for c in source.cells
-               if _nbgrader(c).get("solution")}
+    answers = {nbgrader_meta(c)["grade_id"]: c.source for c in source.cells
+               if nbgrader_meta(c).get("solution")}
     answers.update(replace or {})
     nb = nbformat.from_dict(release)
     for cell in nb.cells:
-        grade_id = _nbgrader(cell).get("grade_id")
-        if _nbgrader(cell).get("solution") and (keep is None or grade_id in keep):
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if nbgrader_meta(cell).get("solution") and (keep is None or grade_id in keep):
             cell.source = answers[grade_id]
     return nb
 

@@ -1,16 +1,14 @@
 """`autograder validate`: every source notebook passes its grade cells and every release
 notebook fails each of them with NotImplementedError (nbgrader's `validate --invert`)."""
 
-import nbformat
-
 from .course import assignments, check_assignment, notebook
-from .execute import execute, grade_cells
+from .execute import execute_file, grade_cells
 
 
 def source_problems(root, assignment):
     """Grade cells of the source notebook that fail: each one a message."""
     path = notebook(root, "source", assignment)
-    outcomes = grade_cells(execute(nbformat.read(path, as_version=4), cwd=path.parent))
+    outcomes = grade_cells(execute_file(path))
     if not outcomes:
         return [f"{path}: no grade cells"]
     return [f"{path}: {o.grade_id} fails: {o.error_name or 'stderr'}: "
@@ -23,7 +21,7 @@ def release_problems(root, assignment):
     path = notebook(root, "release", assignment)
     if not path.exists():
         return [f"{path} is missing: run `autograder build`"]
-    outcomes = grade_cells(execute(nbformat.read(path, as_version=4), cwd=path.parent))
+    outcomes = grade_cells(execute_file(path))
     problems = []
     for o in outcomes.values():
         if o.passed:

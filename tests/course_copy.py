@@ -9,6 +9,8 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.cells import nbgrader_meta
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -25,10 +27,6 @@ def make_course(folder, assignments):
 def read(stage, assignment, root=ROOT):
     """The notebook of ``assignment`` in ``stage`` (source, release or solutions)."""
     return nbformat.read(root / stage / assignment / f"{assignment}.ipynb", as_version=4)
-
-
-def nbgrader_meta(cell):
-    return cell.get("metadata", {}).get("nbgrader", {})
 
 
 def graded_cells_only(nb):

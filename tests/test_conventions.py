@@ -7,9 +7,10 @@ import re
 import nbformat
 import pytest
 
+from autograder.cells import nbgrader_meta
 from autograder.course import assignments, notebook
 from tests.contract import CONTRACT
-from tests.course_copy import ROOT, nbgrader_meta
+from tests.course_copy import ROOT
 
 
 def cells(assignment):

@@ -6,7 +6,7 @@ import ast
 import nbformat
 import pytest
 
-from autograder.execute import execute
+from autograder.execute import errors, execute_file
 from tests.contract import CONTRACT
 from tests.course_copy import ROOT
 
@@ -21,10 +21,8 @@ def test_every_assignment_has_an_explorer():
 @pytest.mark.slow
 @pytest.mark.parametrize("path", EXPLORERS, ids=lambda p: p.stem)
 def test_explorer_runs_headless(path):
-    nb = execute(nbformat.read(path, as_version=4), cwd=path.parent)
-    errors = [f"{c.id}: {o.ename}: {o.evalue}" for c in nb.cells for o in c.get("outputs", [])
-              if o.output_type == "error"]
-    assert not errors, errors
+    nb = execute_file(path)
+    assert not errors(nb), errors(nb)
     assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
 
 

@@ -6,9 +6,10 @@ import csv
 
 import pytest
 
+from autograder.cells import nbgrader_meta
 from autograder.course import assignments
 from autograder.reference import answered
-from tests.course_copy import (ROOT, autograder, grades, make_course, nbgrader_meta, read,
+from tests.course_copy import (ROOT, autograder, grades, make_course, read,
                                submit, tree_digest)
 
 pytestmark = pytest.mark.slow

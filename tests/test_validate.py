@@ -3,11 +3,10 @@ notebook fails each grade cell with NotImplementedError (nbgrader's validate --i
 
 import time
 
-import nbformat
 import pytest
 
 from autograder.course import assignments, notebook
-from autograder.execute import execute
+from autograder.execute import errors, execute_file
 from autograder.validate import release_problems, source_problems
 from tests.course_copy import ROOT
 
@@ -22,11 +21,9 @@ TIME_LIMITS = {"01_regression_losses": 20, "02_classification_losses": 30,
 def test_source_runs_top_to_bottom_without_errors_in_time(assignment):
     path = notebook(ROOT, "source", assignment)
     started = time.perf_counter()
-    nb = execute(nbformat.read(path, as_version=4), cwd=path.parent)
+    nb = execute_file(path)
     seconds = time.perf_counter() - started
-    errors = [f"{c.id}: {o.ename}: {o.evalue}" for c in nb.cells for o in c.get("outputs", [])
-              if o.output_type == "error"]
-    assert not errors, errors
+    assert not errors(nb), errors(nb)
     print(f"{assignment}: {seconds:.1f} s")
     assert seconds < TIME_LIMITS[assignment], f"{assignment} took {seconds:.1f} s"
 
