@@ -5,7 +5,8 @@ c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 c.CourseDirectory.course_id = "dl-lecture-07"
 # A grade cell a student deleted is put back and graded, instead of silently scoring 0.
 c.OverwriteCells.add_missing_cells = True
-# Generous per-cell limit; an infinite loop in one submission costs that cell, not the class.
+# Generous per-cell limit; an infinite loop in one submission costs that cell, not the class
+# (the sandbox limits the whole notebook too).
 c.Execute.timeout = 120
 # Feedback shows what failed and why, but neither the hidden tests' source nor the
 # traceback lines that would quote it.
@@ -15,3 +16,13 @@ c.GenerateFeedback.preprocessors = [
     "autograder.feedback.MessagesOnly",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+# Every submission runs in a bubblewrap sandbox with these limits per process (see the
+# README, "Grading a class"); `autograder grade --no-sandbox` turns it off, on the record.
+c.Sandbox.memory_mb = 4096        # address space (RLIMIT_AS)
+c.Sandbox.cpu_seconds = 600       # CPU time (RLIMIT_CPU)
+c.Sandbox.processes = 256         # processes and threads (RLIMIT_NPROC)
+c.Sandbox.file_size_mb = 64       # largest file a submission may write (RLIMIT_FSIZE)
+c.Sandbox.disk_mb = 256           # private working folder and /tmp, each
+c.Sandbox.wall_seconds = 600      # a whole notebook; c.Execute.timeout limits each cell
+c.Sandbox.verify_seconds = 120    # loading the solution cells and calling every function
+c.Sandbox.output_kb = 4096        # output beyond this is cut as it arrives

@@ -5,7 +5,7 @@ import sys
 
 from .build import build
 from .course import CourseError, find_root
-from .grade import grade
+from .grade import default_jobs, grade
 from .validate import validate
 
 
@@ -22,8 +22,9 @@ def _validate(args):
 
 
 def _grade(args):
-    rows = grade(root=args.root, assignment=args.assignment, only=args.student)
-    return 0 if all(r.status.startswith("ok") or r.status == "no submission" for r in rows) else 1
+    rows = grade(root=args.root, assignment=args.assignment, only=args.student, jobs=args.jobs,
+                 scheduler=args.scheduler, use_sandbox=not args.no_sandbox, resume=args.resume)
+    return 1 if any(r.score == "" and r.status != "no submission" for r in rows) else 0
 
 
 def parser():
@@ -50,6 +51,17 @@ def parser():
     p.add_argument("assignment")
     p.add_argument("--student", action="append", metavar="ID",
                    help="grade only this student (repeat for several); other rows are kept")
+    p.add_argument("--jobs", type=int, default=default_jobs(), metavar="N",
+                   help="grade N students at once (default: the number of cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the work on a Dask cluster, e.g. tcp://10.0.0.5:8786 (workers "
+                        "need this package and bubblewrap)")
+    p.add_argument("--resume", action="store_true",
+                   help="skip submissions this grader already graded (same bytes, same "
+                        "grader), as recorded in grading-log.jsonl")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run student code without bubblewrap: only for code you trust; "
+                        "written into every log record")
     p.set_defaults(run=_grade)
     return main_parser
 

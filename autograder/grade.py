@@ -1,20 +1,42 @@
-"""`autograder grade ASSIGNMENT`: autograde every submission, write feedback and grades.csv.
+"""`autograder grade ASSIGNMENT`: grade a class in sandboxes, in parallel, with every point
+verified outside the student's process.
 
-Submissions are only read: nbgrader writes to autograded/ and feedback/. Each student is
-graded on their own, so a submission that cannot be read, kills its kernel or times out
-gets a status that says why, and the rest of the class is graded all the same.
+For each student the grading process (the only writer of the gradebook, feedback,
+grades.csv and the grading log) prepares the submission with nbgrader's own sanitizing,
+hands a :class:`~autograder.work.Job` to an executor (local processes, or a Dask cluster),
+and, as each result comes back, lets nbgrader score the executed notebook with a failure
+added to every grade cell whose functions failed verification, writes the feedback, the
+student's row of grades.csv and a log record. Submissions are only read.
 """
 
+import hashlib
+import os
+import time
 import warnings
+from concurrent.futures import as_completed
 from pathlib import Path
 
+import nbformat
+from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.api import Gradebook
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
+                                    LimitOutput, SaveAutoGrades)
 
-from . import grades_csv
+from . import grades_csv, grading_log, sandbox, tamper
+from .answer_key import AnswerKey, font_cache
 from .build import build_release
+from .cells import nbgrader_meta
 from .course import CourseError, check_assignment
+from .executors import executor
+from .inject import PENDING, Injection, InjectResults, prepare
 from .nbgrader_api import open_api
+from .progress import Progress
+from .sandbox import Limits
 from .submissions import students, submission_problem
+from .work import Job, grade_unit
+
+AUTOGRADE_PREPROCESSORS = [InjectResults, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                           SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 
 
 def _reason(result):
@@ -25,38 +47,103 @@ def _reason(result):
     return (errors or lines or ["unknown error"])[-1][:300]
 
 
-def _recorded(gradebook, assignment, student):
-    """(score, max_score, names of grade cells that lost points) from the gradebook."""
-    submission = gradebook.find_submission(assignment, student)
-    failed = [grade.name for nb in submission.notebooks for grade in nb.grades
-              if grade.score < grade.max_score]
-    return submission.score, submission.max_score, failed
+def _in_notebook(executed):
+    """grade_id -> True where the grade cell passed in the notebook itself."""
+    return {nbgrader_meta(c)["grade_id"]: not any(
+        o.output_type == "error" for o in c.get("outputs", []))
+        for c in executed.cells if nbgrader_meta(c).get("grade")}
 
 
-def grade_student(api, assignment, student):
-    """Autograde one submission and write its feedback: a GradeRow either way."""
-    root = api.coursedir.root
-    problem = submission_problem(root, student, assignment)
-    with Gradebook(api.coursedir.db_url) as gradebook:
-        max_score = gradebook.find_assignment(assignment).max_score
-    if problem == "no submission":
-        return grades_csv.row(student, assignment, 0, max_score, problem)
-    if problem:
-        return grades_csv.row(student, assignment, None, max_score, problem)
-    result = api.autograde(assignment, student)
-    if not result["success"]:
-        return grades_csv.row(student, assignment, None, max_score,
-                              f"error: autograding failed: {_reason(result)}")
-    with Gradebook(api.coursedir.db_url) as gradebook:
-        score, max_score, failed = _recorded(gradebook, assignment, student)
-    feedback = api.generate_feedback(assignment, student)
-    status = "ok" if feedback["success"] else f"ok, but no feedback: {_reason(feedback)}"
-    return grades_csv.row(student, assignment, score, max_score, status, failed)
+class ClassGrader:
+    """Grades one assignment for a class: prepares jobs, and records each result."""
+
+    def __init__(self, root, assignment, limits, log):
+        self.root, self.assignment, self.limits, self.log = root, assignment, limits, log
+        self.api = open_api(root)
+        self.api.config.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
+        build_release(self.api, assignment)
+        self.key = AnswerKey.load(root, assignment)
+        self.fonts = font_cache() if limits.enabled else {}
+        with Gradebook(self.api.coursedir.db_url) as gradebook:
+            self.max_score = gradebook.find_assignment(assignment).max_score
+        self.submitted = {}
+
+    def submission(self, student):
+        """(bytes, notebook, sha256) of ``student``'s submission, or a row saying why not."""
+        problem = submission_problem(self.root, student, self.assignment)
+        if problem:
+            return grades_csv.row(student, self.assignment, 0 if problem == "no submission"
+                                  else None, self.max_score, problem)
+        path = self.root / "submitted" / student / self.assignment / f"{self.assignment}.ipynb"
+        data = path.read_bytes()
+        self.submitted[student] = (data, hashlib.sha256(data).hexdigest())
+        return None
+
+    def job(self, student):
+        """The work unit for ``student``, or a row when nbgrader cannot prepare it."""
+        data, _ = self.submitted[student]
+        try:
+            nb = prepare(self.api, self.assignment, student,
+                         nbformat.reads(data.decode("utf-8"), as_version=4))
+        except Exception as error:  # noqa: BLE001 - any nbgrader refusal is reported
+            return grades_csv.row(student, self.assignment, None, self.max_score,
+                                  f"not graded: nbgrader could not prepare it ({error})"[:300])
+        return Job(student=student, assignment=self.assignment, notebook=nbformat.writes(nb),
+                   demonstrations=self.key.demonstrations, manifest=self.key.manifest,
+                   inputs=self.key.inputs, limits=self.limits, fonts=self.fonts)
+
+    def record(self, result, sandboxed):
+        """Score ``result`` through nbgrader, write feedback; return the row and log record."""
+        student = result.student
+        executed = nbformat.reads(result.executed, as_version=4)
+        failures = self.key.cell_failures(result.outputs)
+        PENDING[(self.assignment, student, self.assignment)] = Injection(executed, failures)
+        try:
+            graded = self.api.autograde(self.assignment, student)
+        finally:
+            PENDING.pop((self.assignment, student, self.assignment), None)
+        passed = _in_notebook(executed)
+        flags = [f"{g} passed in the notebook but its functions failed verification"
+                 for g, ok in passed.items() if ok and g in failures]
+        data, sha = self.submitted[student]
+        flags += [f"{f.reason} ({f.cell} line {f.line})" for f in
+                  tamper.scan(nbformat.reads(data.decode("utf-8"), as_version=4))]
+        cells = {g: {"notebook": ok, "verified": g not in failures,
+                     "why": failures.get(g, "")} for g, ok in passed.items()}
+        if not graded["success"]:
+            status = f"error: autograding failed: {_reason(graded)}"
+            return self._row(student, None, status, flags), self._record(
+                result, sha, None, status, flags, cells, sandboxed)
+        with Gradebook(self.api.coursedir.db_url) as gradebook:
+            submission = gradebook.find_submission(self.assignment, student)
+            score = submission.score
+            failed = [g.name for nb in submission.notebooks for g in nb.grades
+                      if g.score < g.max_score]
+        feedback = self.api.generate_feedback(self.assignment, student)
+        status = result.status
+        if not feedback["success"]:
+            status += f"; no feedback: {_reason(feedback)}"
+        return self._row(student, score, status, flags, failed), self._record(
+            result, sha, score, status, flags, cells, sandboxed)
+
+    def _row(self, student, score, status, flags, failed=()):
+        if flags:
+            status = ("" if status == "ok" else status + "; ") + "flagged: " + "; ".join(flags)
+        return grades_csv.row(student, self.assignment, score, self.max_score, status[:1000],
+                              failed)
+
+    def _record(self, result, sha, score, status, flags, cells, sandboxed):
+        return {"student": result.student, "assignment": self.assignment, "sha256": sha,
+                "grader": self.key.fingerprint, "versions": grading_log.versions(),
+                "score": score, "max_score": self.max_score, "status": status, "flags": flags,
+                "cells": cells, "seconds": result.seconds, "sandbox": sandboxed,
+                "log": result.log[-2000:]}
 
 
-def grade(*, root, assignment, only=None, log=print):
+def grade(*, root, assignment, only=None, jobs=None, scheduler=None, use_sandbox=True,
+          resume=False, log=print):
     """Grade every student in submitted/ (or the ``only`` ones) on ``assignment``; return the
-    rows written to grades.csv."""
+    rows written to grades.csv, in the order students finished."""
     root = Path(root).resolve()
     check_assignment(root, assignment)
     class_list = students(root)
@@ -64,21 +151,75 @@ def grade(*, root, assignment, only=None, log=print):
     if unknown:
         raise CourseError(f"No folder submitted/<student> for {', '.join(unknown)}.")
     class_list = sorted(only) if only else class_list
-    api = open_api(root)
-    build_release(api, assignment)
-    if not class_list:
-        log(f"No submissions: put them in {root / 'submitted' / '<student>' / assignment}/.")
-    rows = []
+    config = open_api(root).config
+    limits = Limits.from_config(config, config.Execute.get("timeout", 30), enabled=use_sandbox)
+    try:
+        sandbox.require(limits)
+    except sandbox.SandboxUnavailable as error:
+        raise CourseError(str(error)) from None
+    if not limits.enabled:
+        log("WARNING: grading without a sandbox (--no-sandbox): student code runs with your "
+            "permissions. This is written into every log record.")
     with warnings.catch_warnings():
         # nbgrader's gradebook code (0.9.6, api.py) triggers SQLAlchemy session warnings
         # that say nothing about the submissions.
         warnings.filterwarnings("ignore", message="Object of type <Submitted")
-        for student in class_list:
-            rows.append(grade_student(api, assignment, student))
-            r = rows[-1]
-            log(f"{r.student_id:<24} {r.score or '-':>6} / {r.max_score:<6} {r.status}")
-    grades_csv.merge(root / "grades.csv", rows)
-    graded = sum(r.status.startswith("ok") for r in rows)
+        grader = ClassGrader(root, assignment, limits, log)
+        return _grade_class(grader, class_list, jobs, scheduler, resume)
+
+
+def _grade_class(grader, class_list, jobs, scheduler, resume):
+    root, assignment, log = grader.root, grader.assignment, grader.log
+    done = grading_log.already_graded(root, assignment, grader.key.fingerprint) if resume else set()
+    progress = Progress(len(class_list), log)
+    rows, pending = [], []
+    for student in class_list:
+        row = grader.submission(student)
+        if row is None and (student, grader.submitted[student][1]) in done:
+            progress.skip(student)
+            continue
+        unit = row or grader.job(student)
+        if isinstance(unit, grades_csv.GradeRow):
+            rows.append(_finish(root, unit, None, progress, grader.limits.enabled))
+        else:
+            pending.append(unit)
+    if not class_list:
+        log(f"No submissions: put them in {root / 'submitted' / '<student>' / assignment}/.")
+    started = {}
+    with executor(jobs, scheduler) as pool:
+        futures = {}
+        for unit in pending:
+            futures[pool.submit(grade_unit, unit)] = unit.student
+            started[unit.student] = time.monotonic()
+        for future in as_completed(futures):
+            student = futures[future]
+            try:
+                row, record = grader.record(future.result(), grader.limits.enabled)
+                record["seconds"]["total"] = round(time.monotonic() - started[student], 3)
+            except Exception as error:  # noqa: BLE001 - one failure never stops the class
+                row = grades_csv.row(student, assignment, None, grader.max_score,
+                                     f"error: the worker failed: {type(error).__name__}: "
+                                     f"{error}"[:300])
+                record = None
+            rows.append(_finish(root, row, record, progress, grader.limits.enabled))
+    progress.close()
+    graded = sum(r.score != "" for r in rows if r.status != "no submission")
     log(f"{graded} of {len(rows)} submission(s) graded; grades in {root / 'grades.csv'}, "
-        f"feedback in {root / 'feedback'}/.")
+        f"feedback in {root / 'feedback'}/, log in {root / grading_log.FILE_NAME}.")
     return rows
+
+
+def _finish(root, row, record, progress, sandboxed):
+    """Write one student's row and log record at once, so a stopped run keeps them."""
+    grades_csv.merge(root / "grades.csv", [row])
+    grading_log.append(root, record or {
+        "student": row.student_id, "assignment": row.assignment, "status": row.status,
+        "score": None, "sandbox": sandboxed, "versions": grading_log.versions()})
+    progress.done(row)
+    return row
+
+
+def default_jobs():
+    """One grading process per core."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
