@@ -1,0 +1,88 @@
+"""Secret verification cases for 04_initialization (instructors only, never released).
+
+Random initializers are judged statistically ("gaussian": >= 1e5 entries, non-square, the
+rng from a Seed, reproducible from the seed and different for another seed). Layers for
+activation_stats have >= 2e4 entries and the check an rtol of 1e-4, so that ddof=0 and
+ddof=1 standard deviations both pass (they differ by a factor sqrt(n / (n - 1)), below
+3e-5 here), while every catalogued mistake is off by far more; larger layers would make
+every work unit carry megabytes of inputs.
+"""
+
+import numpy as np
+
+from autograder.verification import AsList, Case, Func, Seed
+
+
+def _init_zeros():
+    return [Case("init_zeros", (n_in, n_out), label=label) for n_in, n_out, label in [
+        (3, 8, "a (3, 8) layer"), (np.int64(9), np.int64(2), "NumPy integer sizes (9, 2)"),
+        (1, 1, "a (1, 1) layer"), (40, 7, "a (40, 7) layer"), (1, 130, "a (1, 130) layer")]]
+
+
+def _init_normal():
+    found = []
+    for n_in, n_out, std, seed in [(250, 480, 0.5, 61), (1200, 90, 2.5, 62), (80, 1500, 1e-3, 63),
+                                   (np.int64(400), np.int64(260), np.float64(0.05), 64)]:
+        found.append(Case("init_normal", (n_in, n_out, std, Seed(seed)), check="gaussian",
+                          std=float(std), label=f"a ({n_in}, {n_out}) layer"))
+    found.append(Case("init_normal", (3, 4, 0.0, Seed(65)), label="a (3, 4) layer and std zero"))
+    return found
+
+
+def _scaled(function, variance):
+    found = []
+    for n_in, n_out, seed in [(250, 480, 71), (1500, 70, 72), (60, 2000, 73),
+                              (np.int64(520), np.int64(200), 74)]:
+        found.append(Case(function, (n_in, n_out, Seed(seed)), check="gaussian",
+                          std=float(np.sqrt(variance / n_in)), label=f"a ({n_in}, {n_out}) layer"))
+    return found
+
+
+def _forward_activations(rng):
+    found = []
+    for widths, name, scale in [([5, 7, 3, 4], "tanh", 1.0), ([4, 8, 8, 2], "relu", 1.0),
+                                ([6, 6, 6, 6, 6], "sin", 1.0), ([3, 5, 2], "abs", 1.0),
+                                ([10] * 13, "relu", 1.0), ([4, 4, 4, 3], "tanh", 1e3)]:
+        x = scale * rng.normal(size=(9, widths[0]))
+        weights = [rng.normal(size=(a, b)) * np.sqrt(2 / a)
+                   for a, b in zip(widths[:-1], widths[1:], strict=True)]
+        found.append(Case("forward_activations", (x, weights, Func(name)), atol=1e-12,
+                          label=f"{name}, widths {widths}" + (", huge x" if scale > 1 else "")))
+    x, weights = rng.normal(size=(5, 3)), [rng.normal(size=(3, 6)), rng.normal(size=(6, 2))]
+    found.append(Case("forward_activations", (AsList(x), [AsList(w) for w in weights],
+                                              Func("sigmoid")),
+                      atol=1e-12, label="sigmoid, x and weights as nested lists, widths [3, 6, 2]"))
+    return found
+
+
+def _stats_case(layers, label, as_lists=False):
+    """activation_stats on layers: rtol 1e-4 (see above), atol 1e-12 times the largest mean."""
+    scale = max(1.0, max(abs(float(np.mean(a))) for a in layers))
+    arg = [AsList(a) for a in layers] if as_lists else layers
+    return Case("activation_stats", (arg,), rtol=1e-4, atol=1e-12 * scale, label=label)
+
+
+def _activation_stats(rng):
+    def shifted(n, m, spread, offset=0.0):
+        """A layer whose units have different means (spread) around offset."""
+        return offset + rng.normal(size=(n, m)) + spread * rng.normal(size=m)
+
+    return [
+        _stats_case([shifted(200, 100, 2.0, 3.0), np.tanh(3 * rng.normal(size=(250, 80))),
+                     np.maximum(shifted(80, 300, 1.0), 0.0)],
+                    "three layers of different widths"),
+        _stats_case([shifted(400, 60, 0.5, -1.0)], "a single layer"),
+        _stats_case([1e-7 * shifted(110, 200, 1.0), 1e4 + 1e3 * shifted(200, 110, 0.3)],
+                    "a tiny and a huge layer"),
+        _stats_case([rng.integers(-5, 20, size=(100, 201)), rng.integers(0, 3, size=(110, 190)),
+                     rng.integers(-9, 0, size=(101, 200))],
+                    "three layers of integers as nested lists", as_lists=True),
+        _stats_case([shifted(200, 100, 0.5 ** k, 0.1 * k) * 0.6 ** k for k in range(3)],
+                    "three shrinking layers"),
+    ]
+
+
+def cases(rng):
+    """The cases of every contract function of 04_initialization."""
+    return [*_init_zeros(), *_init_normal(), *_scaled("init_xavier", 1.0),
+            *_scaled("init_kaiming", 2.0), *_forward_activations(rng), *_activation_stats(rng)]
