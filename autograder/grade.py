@@ -22,11 +22,11 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
                                     LimitOutput, SaveAutoGrades)
 
-from . import grades_csv, grading_log, sandbox, tamper
+from . import grades_csv, grading_log, restored_cells, sandbox, tamper
 from .answer_key import AnswerKey, font_cache
 from .build import build_release
 from .cells import nbgrader_meta
-from .course import CourseError, check_assignment
+from .course import CourseError, check_assignment, notebook
 from .executors import executor
 from .inject import PENDING, Injection, InjectResults, prepare
 from .nbgrader_api import open_api
@@ -64,9 +64,10 @@ class ClassGrader:
         build_release(self.api, assignment)
         self.key = AnswerKey.load(root, assignment)
         self.fonts = font_cache() if limits.enabled else {}
+        self.release = nbformat.read(notebook(root, "release", assignment), as_version=4)
         with Gradebook(self.api.coursedir.db_url) as gradebook:
             self.max_score = gradebook.find_assignment(assignment).max_score
-        self.submitted = {}
+        self.submitted, self.changes = {}, {}
 
     def submission(self, student):
         """(bytes, notebook, sha256) of ``student``'s submission, or a row saying why not."""
@@ -83,8 +84,10 @@ class ClassGrader:
         """The work unit for ``student``, or a row when nbgrader cannot prepare it."""
         data, _ = self.submitted[student]
         try:
+            nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+            self.changes[student] = restored_cells.changes(nb, self.release)
             nb = prepare(self.api, self.assignment, student,
-                         nbformat.reads(data.decode("utf-8"), as_version=4))
+                         restored_cells.unknown_ids_made_plain(nb, self.release))
         except Exception as error:  # noqa: BLE001 - any nbgrader refusal is reported
             return grades_csv.row(student, self.assignment, None, self.max_score,
                                   f"not graded: nbgrader could not prepare it ({error})"[:300])
@@ -106,6 +109,7 @@ class ClassGrader:
         flags = [f"{g} passed in the notebook but its functions failed verification"
                  for g, ok in passed.items() if ok and g in failures]
         data, sha = self.submitted[student]
+        flags += [f"{change} (restored before grading)" for change in self.changes[student]]
         flags += [f"{f.reason} ({f.cell} line {f.line})" for f in
                   tamper.scan(nbformat.reads(data.decode("utf-8"), as_version=4))]
         cells = {g: {"notebook": ok, "verified": g not in failures,

@@ -60,6 +60,17 @@ class ReportingClient(NotebookClient):
                        "execution_count": cell.get("execution_count")})
         return cell
 
+    @staticmethod
+    def record_reply_error(cell, cell_index, execute_reply):
+        """Keep an error the kernel's reply reports but its outputs do not show (a timeout:
+        nbclient makes up the reply), as nbgrader's Execute does."""
+        content = execute_reply["content"]
+        if content["status"] == "error" and not any(
+                o.output_type == "error" and o.ename == content["ename"] for o in cell.outputs):
+            cell.outputs.append(nbformat.v4.new_output(
+                "error", ename=content["ename"], evalue=content.get("evalue", ""),
+                traceback=content.get("traceback") or [content["ename"]]))
+
     def send(self, message):
         self.channel.write(json.dumps(message) + "\n")
         self.channel.flush()
@@ -83,6 +94,7 @@ def main(argv):
         nb, channel, settings["output_bytes"], timeout=settings["cell_timeout"],
         kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
         error_on_timeout=TIMEOUT_ERROR, record_timing=False, store_widget_state=False,
+        on_cell_executed=ReportingClient.record_reply_error,
         extra_arguments=["--HistoryManager.hist_file=:memory:"])
     try:
         client.execute(cwd=os.getcwd())

@@ -15,12 +15,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def make_course(folder, assignments):
-    """A course at ``folder`` with the repository's config and the given source notebooks."""
+    """A course at ``folder`` with the repository's config, the given source notebooks and
+    their verification cases."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "nbgrader_config.py", folder)
     for name in assignments:
         shutil.copytree(ROOT / "source" / name, folder / "source" / name)
+        (folder / "verification").mkdir(exist_ok=True)
+        shutil.copy(ROOT / "verification" / f"{name}.py", folder / "verification")
     return folder
 
 

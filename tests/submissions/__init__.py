@@ -1,0 +1,1 @@
+"""Red-team submissions: one per attack or fault a class may hand in (see attacks.py)."""
