@@ -11,7 +11,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
 import nbformat
 
 from . import __version__, verification

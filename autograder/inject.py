@@ -66,7 +66,7 @@ class InjectResults(NbGraderPreprocessor):
         if [(c.cell_type, c.source) for c in nb.cells] != \
                 [(c.cell_type, c.source) for c in executed.cells]:
             raise ValueError("the executed notebook does not match the submission")
-        for cell, done in zip(nb.cells, executed.cells):
+        for cell, done in zip(nb.cells, executed.cells, strict=True):
             if cell.cell_type != "code":
                 continue
             cell.outputs, cell.execution_count = done.outputs, done.get("execution_count")

@@ -247,9 +247,9 @@ def _drain(stream, limit, sink, cut):
 
 
 def run(module, args, files, limits, wall_seconds, channel_limit):
-    """Run ``python -m module CHANNEL_FD *args`` in the sandbox (or, with the sandbox off, as a plain
-    process with the same limits) with ``files`` (name -> bytes) in /work/in; return its
-    Outcome. The process is killed after ``wall_seconds``."""
+    """Run ``python -m module CHANNEL_FD *args`` in the sandbox (or, with the sandbox off, as
+    a plain process with the same limits) with ``files`` (name -> bytes) in /work/in; return
+    its Outcome. The process is killed after ``wall_seconds``."""
     with tempfile.TemporaryDirectory(prefix="autograder-in-") as folder:
         folder = Path(folder)
         folder.chmod(0o755)
