@@ -26,3 +26,4 @@ c.Sandbox.disk_mb = 256           # private working folder and /tmp, each
 c.Sandbox.wall_seconds = 600      # a whole notebook; c.Execute.timeout limits each cell
 c.Sandbox.verify_seconds = 120    # loading the solution cells and calling every function
 c.Sandbox.output_kb = 4096        # output beyond this is cut as it arrives
+c.Sandbox.figures = False         # True: draw figures while grading, so feedback shows them

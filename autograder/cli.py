@@ -1,5 +1,7 @@
 """The `autograder` command line: thin wrappers over the keyword-only functions of each verb."""
 
+from . import startup  # noqa: F401 - first: makes importing nbformat faster
+
 import argparse
 import sys
 

@@ -28,6 +28,7 @@ from .build import build_release
 from .cells import nbgrader_meta
 from .course import CourseError, check_assignment, notebook
 from .executors import executor
+from .feedback import FeedbackWriter
 from .inject import PENDING, Injection, InjectResults, prepare
 from .nbgrader_api import open_api
 from .progress import Progress
@@ -63,6 +64,7 @@ class ClassGrader:
         self.api.config.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
         build_release(self.api, assignment)
         self.key = AnswerKey.load(root, assignment)
+        self.feedback = FeedbackWriter(self.api)
         self.fonts = font_cache() if limits.enabled else {}
         self.release = nbformat.read(notebook(root, "release", assignment), as_version=4)
         with Gradebook(self.api.coursedir.db_url) as gradebook:
@@ -101,10 +103,12 @@ class ClassGrader:
         executed = nbformat.reads(result.executed, as_version=4)
         failures = self.key.cell_failures(result.outputs)
         PENDING[(self.assignment, student, self.assignment)] = Injection(executed, failures)
+        started = time.monotonic()
         try:
             graded = self.api.autograde(self.assignment, student)
         finally:
             PENDING.pop((self.assignment, student, self.assignment), None)
+        result.seconds["gradebook"] = round(time.monotonic() - started, 3)
         passed = _in_notebook(executed)
         flags = [f"{g} passed in the notebook but its functions failed verification"
                  for g, ok in passed.items() if ok and g in failures]
@@ -123,10 +127,13 @@ class ClassGrader:
             score = submission.score
             failed = [g.name for nb in submission.notebooks for g in nb.grades
                       if g.score < g.max_score]
-        feedback = self.api.generate_feedback(self.assignment, student)
+        started = time.monotonic()
         status = result.status
-        if not feedback["success"]:
-            status += f"; no feedback: {_reason(feedback)}"
+        try:
+            self.feedback.write(self.assignment, student)
+        except Exception as error:  # noqa: BLE001 - the grade stands without its page
+            status += f"; no feedback: {type(error).__name__}: {error}"[:300]
+        result.seconds["feedback"] = round(time.monotonic() - started, 3)
         return self._row(student, score, status, flags, failed), self._record(
             result, sha, score, status, flags, cells, sandboxed)
 
@@ -176,25 +183,21 @@ def _grade_class(grader, class_list, jobs, scheduler, resume):
     root, assignment, log = grader.root, grader.assignment, grader.log
     done = grading_log.already_graded(root, assignment, grader.key.fingerprint) if resume else set()
     progress = Progress(len(class_list), log)
-    rows, pending = [], []
-    for student in class_list:
-        row = grader.submission(student)
-        if row is None and (student, grader.submitted[student][1]) in done:
-            progress.skip(student)
-            continue
-        unit = row or grader.job(student)
-        if isinstance(unit, grades_csv.GradeRow):
-            rows.append(_finish(root, unit, None, progress, grader.limits.enabled))
-        else:
-            pending.append(unit)
+    rows, futures, started = [], {}, {}
     if not class_list:
         log(f"No submissions: put them in {root / 'submitted' / '<student>' / assignment}/.")
-    started = {}
     with executor(jobs, scheduler) as pool:
-        futures = {}
-        for unit in pending:
-            futures[pool.submit(grade_unit, unit)] = unit.student
-            started[unit.student] = time.monotonic()
+        for student in class_list:  # each unit starts as soon as it is prepared
+            row = grader.submission(student)
+            if row is None and (student, grader.submitted[student][1]) in done:
+                progress.skip(student)
+                continue
+            unit = row or grader.job(student)
+            if isinstance(unit, grades_csv.GradeRow):
+                rows.append(_finish(root, unit, None, progress, grader.limits.enabled))
+                continue
+            futures[pool.submit(grade_unit, unit)] = student
+            started[student] = time.monotonic()
         for future in as_completed(futures):
             student = futures[future]
             try:

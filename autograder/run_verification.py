@@ -11,12 +11,13 @@ import base64
 import io
 import json
 import os
+import re
 import signal
 import sys
 
 import numpy as np
 
-from .run_notebook import inbox
+from .inbox import inbox
 from .verification import run_entry
 
 
@@ -36,7 +37,10 @@ class _Shell:
 
 
 def _python_source(source):
-    """The cell's source with IPython syntax (magics, !commands) turned into Python."""
+    """The cell's source with IPython syntax (magics, !commands) turned into Python;
+    IPython, slow to import, only for a cell that may hold such syntax."""
+    if not re.search(r"^\s*[%!]|\?\s*$", source, flags=re.MULTILINE):
+        return source
     from IPython.core.inputtransformer2 import TransformerManager
 
     return TransformerManager().transform_cell(source)

@@ -57,6 +57,8 @@ class Sandbox(Configurable):
                              "seconds").tag(config=True)
     output_kb = Integer(4096, help="Output a notebook may produce, KiB: a flood is cut"
                         ).tag(config=True)
+    figures = Bool(False, help="Draw figures while grading, so feedback shows them (about a "
+                   "third of a notebook's grading time; they earn no points)").tag(config=True)
 
 
 @dataclass(frozen=True)
@@ -73,14 +75,16 @@ class Limits:
     verify_seconds: int = 120
     output_kb: int = 4096
     cell_timeout: int = 120
+    figures: bool = False
 
     @classmethod
     def from_config(cls, config, cell_timeout, enabled=True):
         """Limits from a traitlets config (nbgrader_config.py) and nbgrader's cell timeout."""
         sandbox = Sandbox(config=config)
-        names = [n for n in cls.__dataclass_fields__ if n not in ("enabled", "cell_timeout")]
+        names = [n for n in cls.__dataclass_fields__
+                 if n not in ("enabled", "cell_timeout", "figures")]
         return cls(enabled=enabled and sandbox.enabled, cell_timeout=int(cell_timeout),
-                   **{n: int(getattr(sandbox, n)) for n in names})
+                   figures=sandbox.figures, **{n: int(getattr(sandbox, n)) for n in names})
 
 
 @dataclass(frozen=True)
@@ -289,15 +293,22 @@ def _spawn(command, pipe, limits, wall_seconds, channel_limit, cwd=None, env=Non
     ``wall_seconds``."""
     read_end, write_end = pipe
     started = time.monotonic()
-    with subprocess.Popen(
+    try:
+        process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             pass_fds=(write_end,), preexec_fn=_set_limits(limits, extra),
-            start_new_session=True, cwd=cwd, env=env) as process:
+            start_new_session=True, cwd=cwd, env=env)
+    except OSError as error:
+        os.close(read_end)
+        raise SandboxUnavailable(f"could not start {command[0]}: {error}") from error
+    finally:
         os.close(write_end)
+    with process:
         channel, stderr, cut, err_cut = [], [], [], []
-        readers = [threading.Thread(target=_drain, args=(os.fdopen(read_end, "rb"),
-                                                         channel_limit, channel, cut)),
-                   threading.Thread(target=_drain, args=(process.stderr, 65536, stderr, err_cut))]
+        readers = [threading.Thread(target=_drain, daemon=True,
+                                    args=(os.fdopen(read_end, "rb"), channel_limit, channel, cut)),
+                   threading.Thread(target=_drain, daemon=True,
+                                    args=(process.stderr, 65536, stderr, err_cut))]
         for reader in readers:
             reader.start()
         timed_out = False
@@ -307,6 +318,7 @@ def _spawn(command, pipe, limits, wall_seconds, channel_limit, cwd=None, env=Non
             timed_out = True
             _kill_session(process)
             process.wait()
+        _kill_session(process)  # whatever it left behind (without a sandbox: its children)
         for reader in readers:
             reader.join(timeout=10)
     return Outcome(returncode=process.returncode, channel=b"".join(channel),

@@ -7,6 +7,8 @@ run in local processes or on a Dask cluster. It decides no points: everything th
 out of a sandbox is untrusted data, size-capped and parsed here, and judged by the grader.
 """
 
+from . import startup  # noqa: F401 - first: makes importing nbformat faster
+
 import base64
 import binascii
 import io
@@ -175,7 +177,8 @@ def _case_outputs(outcome, cases):
 def grade_unit(job):
     """Execute the prepared submission, then verify its functions: a Result."""
     limits = job.limits
-    settings = {"cell_timeout": limits.cell_timeout, "output_bytes": limits.output_kb * 1024}
+    settings = {"cell_timeout": limits.cell_timeout, "output_bytes": limits.output_kb * 1024,
+                "figures": limits.figures}
     executed = sandbox.run(
         "autograder.run_notebook", [],
         {"notebook.ipynb": job.notebook.encode(), "settings.json": json.dumps(settings).encode(),

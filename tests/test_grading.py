@@ -2,6 +2,7 @@
 idempotent; a stopped run keeps its rows and resumes; no sandbox only on request."""
 
 import csv
+import io
 import os
 import signal
 import subprocess
@@ -115,3 +116,27 @@ def test_no_sandbox_grades_and_is_written_into_every_log_record(tmp_path):
     assert {row[0]: row[2] for row in table(root)} == {"full": "12", "blank": "0"}
     records = grading_log.records(root)
     assert len(records) == 2 and all(r["sandbox"] is False for r in records)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_is_a_bar_on_a_terminal_and_lines_otherwise():
+    from autograder.grades_csv import row
+    from autograder.progress import Progress
+
+    lines = []
+    plain = Progress(2, lines.append, stream=io.StringIO())
+    plain.done(row("ada", ASSIGNMENT, 12, 12, "ok"))
+    plain.done(row("bob", ASSIGNMENT, None, 12, "not graded: renamed"))
+    plain.close()
+    assert lines[0].split() == ["ada", "12", "/", "12", "ok"] and "bob" in lines[1]
+    terminal = _Terminal()
+    bar = Progress(2, lines.append, stream=terminal)
+    bar.done(row("ada", ASSIGNMENT, 12, 12, "ok"))
+    bar.done(row("bob", ASSIGNMENT, None, 12, "not graded: renamed"))
+    bar.close()
+    assert len(lines) == 2, "on a terminal the bar writes the lines itself"
+    assert "2/2" in terminal.getvalue() and "failed=1" in terminal.getvalue()

@@ -49,11 +49,20 @@ def _variant_params(valid):
             for v in REGISTRY if v.valid == valid]
 
 
+def honest_status(status):
+    """ok, or flagged only because a cell passed in the notebook and failed verification
+    (what an honest mistake may do; a tamper flag would be a false alarm)."""
+    if status == "ok":
+        return True
+    reasons = status.removeprefix("flagged: ").split("; ")
+    return status.startswith("flagged: ") and all("failed verification" in r for r in reasons)
+
+
 @pytest.mark.parametrize("variant", _variant_params(valid=False))
 def test_mistake_loses_points(variant, tmp_path_factory):
     rows, messages, log = graded_class(variant.assignment, tmp_path_factory)
     row = rows[(variant.name, variant.assignment)]
-    assert row["status"] == "ok", f"{variant.name} was not graded: {row['status']}\n{log}"
+    assert honest_status(row["status"]), f"{variant.name}: {row['status']}\n{log}"
     assert float(row["score"]) < float(row["max_score"]), (
         f"{variant.name} ({variant.description}) scored full marks: the tests miss this mistake")
     failures = messages[variant.name]

@@ -21,8 +21,9 @@ def _init_zeros():
 
 def _init_normal():
     found = []
-    for n_in, n_out, std, seed in [(250, 480, 0.5, 61), (1200, 90, 2.5, 62), (80, 1500, 1e-3, 63),
-                                   (np.int64(400), np.int64(260), np.float64(0.05), 64)]:
+    # Two large cases each (the arrays of three calls travel back from the sandbox).
+    for n_in, n_out, std, seed in [(250, 480, 0.5, 61),
+                                   (np.int64(1200), np.int64(90), np.float64(2.5e-3), 64)]:
         found.append(Case("init_normal", (n_in, n_out, std, Seed(seed)), check="gaussian",
                           std=float(std), label=f"a ({n_in}, {n_out}) layer"))
     found.append(Case("init_normal", (3, 4, 0.0, Seed(65)), label="a (3, 4) layer and std zero"))
@@ -31,8 +32,7 @@ def _init_normal():
 
 def _scaled(function, variance):
     found = []
-    for n_in, n_out, seed in [(250, 480, 71), (1500, 70, 72), (60, 2000, 73),
-                              (np.int64(520), np.int64(200), 74)]:
+    for n_in, n_out, seed in [(250, 480, 71), (np.int64(1500), np.int64(70), 74)]:
         found.append(Case(function, (n_in, n_out, Seed(seed)), check="gaussian",
                           std=float(np.sqrt(variance / n_in)), label=f"a ({n_in}, {n_out}) layer"))
     return found
