@@ -29,7 +29,7 @@ from .cells import nbgrader_meta
 from .course import CourseError, check_assignment, notebook
 from .executors import executor
 from .feedback import FeedbackWriter
-from .inject import PENDING, Injection, InjectResults, prepare
+from .inject import PENDING, SANITIZERS, Injection, InjectResults, prepare
 from .nbgrader_api import open_api
 from .progress import Progress
 from .sandbox import Limits
@@ -61,6 +61,7 @@ class ClassGrader:
     def __init__(self, root, assignment, limits, log):
         self.root, self.assignment, self.limits, self.log = root, assignment, limits, log
         self.api = open_api(root)
+        self.api.config.Autograde.sanitize_preprocessors = SANITIZERS
         self.api.config.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
         build_release(self.api, assignment)
         self.key = AnswerKey.load(root, assignment)
@@ -88,8 +89,7 @@ class ClassGrader:
         try:
             nb = nbformat.reads(data.decode("utf-8"), as_version=4)
             self.changes[student] = restored_cells.changes(nb, self.release)
-            nb = prepare(self.api, self.assignment, student,
-                         restored_cells.unknown_ids_made_plain(nb, self.release))
+            nb = prepare(self.api, self.assignment, student, nb)
         except Exception as error:  # noqa: BLE001 - any nbgrader refusal is reported
             return grades_csv.row(student, self.assignment, None, self.max_score,
                                   f"not graded: nbgrader could not prepare it ({error})"[:300])

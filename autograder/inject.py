@@ -1,8 +1,9 @@
 """The two ends of a sandboxed run inside nbgrader's autograde.
 
 :func:`prepare` applies nbgrader's own sanitizing preprocessors (clear outputs, restore
-locked and grade cells from the gradebook, the kernelspec, metadata checks) to a submission:
-what a worker executes. :class:`InjectResults` then takes the place of nbgrader's Execute
+locked and grade cells from the gradebook, the kernelspec, metadata checks), after
+making cells of unknown or repeated grade ids plain, to a submission: what a worker
+executes. :class:`InjectResults` then takes the place of nbgrader's Execute
 preprocessor in ``autograde``: the same sanitizing yields the same cells, and it fills in
 the outputs the worker recorded, plus a failure in each grade cell whose functions failed
 verification. The grading process runs both; no student code runs in it.
@@ -12,12 +13,28 @@ from dataclasses import dataclass
 
 import nbformat
 from nbconvert.exporters.exporter import ResourcesDict
+from nbgrader.api import Gradebook
 from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds,
                                     NbGraderPreprocessor, OverwriteCells, OverwriteKernelspec)
 
 from .cells import nbgrader_meta
+from .restored_cells import unknown_ids_made_plain
 
-SANITIZERS = (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata)
+
+class PlainUnknownIds(NbGraderPreprocessor):
+    """Make cells whose grade id the gradebook does not know, or that repeat one, plain
+    cells: nbgrader 0.9.6 stops on them instead of restoring the originals."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gradebook:
+            cells = gradebook.find_notebook(info["notebook"], info["assignment"]).source_cells
+            known = {cell.name for cell in cells}
+        return unknown_ids_made_plain(nb, known), resources
+
+
+SANITIZERS = [PlainUnknownIds, ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
+              CheckCellMetadata]
 STDERR_NOTE = "[written to stderr; shown for information, it does not cost points]\n"
 
 

@@ -45,9 +45,10 @@ def changes(submitted, release):
     return sorted(set(found), key=found.index)
 
 
-def unknown_ids_made_plain(nb, release):
-    """``nb`` with nbgrader metadata removed from cells of unknown or repeated grade ids."""
-    known, seen = set(_ids(release)), set()
+def unknown_ids_made_plain(nb, known):
+    """``nb`` with nbgrader metadata removed from cells whose grade id is not in ``known``
+    or repeats an earlier cell's."""
+    seen = set()
     for cell in nb.cells:
         grade_id = nbgrader_meta(cell).get("grade_id")
         if nbgrader_meta(cell) and (grade_id not in known or grade_id in seen):

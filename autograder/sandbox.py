@@ -148,11 +148,12 @@ def bwrap_command(argv, input_dir, limits, uid=None):
     args = ["bwrap"]
     for path in system:
         args += ["--ro-bind", path, path]
+    # /tmp first: the environment may live below it (a checkout in /tmp) and binds on top.
+    args += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
     args += _bind_args(_environment_paths())
     args += ["--perms", "0755", "--dir", "/work",
              "--ro-bind", str(input_dir), "/work/in",
              "--perms", "0777", "--size", size, "--tmpfs", "/work/sub",
-             "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
              "--proc", "/proc", "--dev", "/dev", "--chdir", "/work/sub",
              "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
              "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv"]

@@ -174,6 +174,14 @@ def _case_outputs(outcome, cases):
     return outputs
 
 
+def _check_started(outcome):
+    """Raise SandboxUnavailable when the sandbox itself failed (not the student's code)."""
+    failed = outcome.returncode in (126, 127) or any(
+        line.startswith(("bwrap:", "setpriv:")) for line in outcome.stderr.splitlines())
+    if failed and not outcome.channel:
+        raise sandbox.SandboxUnavailable(f"the sandbox did not start: {outcome.stderr[-300:]}")
+
+
 def grade_unit(job):
     """Execute the prepared submission, then verify its functions: a Result."""
     limits = job.limits
@@ -184,6 +192,7 @@ def grade_unit(job):
         {"notebook.ipynb": job.notebook.encode(), "settings.json": json.dumps(settings).encode(),
          **job.fonts},
         limits, limits.wall_seconds, channel_limit=4 * limits.output_kb * 1024 + (1 << 20))
+    _check_started(executed)
     nb, status = assemble(nbformat.reads(job.notebook, as_version=4), executed, limits)
     prepared = nbformat.reads(job.notebook, as_version=4)
     request = {"cells": library_sources(prepared, job.demonstrations), "manifest": job.manifest,

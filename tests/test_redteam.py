@@ -102,6 +102,7 @@ def test_attack_earns_no_more_than_verified_points(graded, attack):
     log = graded["result"].stdout + graded["result"].stderr
     assert attack.least <= score <= attack.most, f"{attack.name}: {row}\n{log[-3000:]}"
     assert float(row["max_score"]) == 12, row
+    assert (row["score"] != "") == attack.graded, f"{attack.name}: {row}"
     if attack.status is not None:
         assert row["status"] == attack.status, row
     for word in attack.says:

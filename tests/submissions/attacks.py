@@ -26,6 +26,7 @@ class Attack:
     says: tuple = ()               # words the status must contain (any of each tuple item)
     least: float = 0.0             # the least it must earn (honest work keeps its points)
     status: str | None = None      # the exact status, where there is one
+    graded: bool = True            # False: it cannot be graded (the score stays empty)
     file_name: str = field(default=f"{ASSIGNMENT}.ipynb")
 
 
@@ -211,9 +212,11 @@ ATTACKS = [
     Attack("changed_points", _edit_tests(_points), says=("changed the points",)),
     Attack("changed_grade_ids", _edit_tests(_rename_id), says=("unknown grade id",)),
     Attack("changed_kernelspec", _kernelspec, says=("changed the kernel",)),
-    Attack("malformed_json", lambda *a: b'{"cells": [ not json', says=("not a readable",)),
-    Attack("empty_file", lambda *a: b"", says=("not a readable",)),
-    Attack("renamed_notebook", _renamed, says=("renamed",), file_name="my_work.ipynb"),
+    Attack("malformed_json", lambda *a: b'{"cells": [ not json', says=("not a readable",),
+           graded=False),
+    Attack("empty_file", lambda *a: b"", says=("not a readable",), graded=False),
+    Attack("renamed_notebook", _renamed, says=("renamed",), file_name="my_work.ipynb",
+           graded=False),
     Attack("hard_coded_answers", _hard_coded),
     Attack("rebound_helpers", _blank_with(HELPERS), says=("flagged",)),
     Attack("pass_transformer", _new_cell_first(TRANSFORMER), says=("flagged",)),
