@@ -73,7 +73,8 @@ class ClassGrader:
         self.submitted, self.changes = {}, {}
 
     def submission(self, student):
-        """(bytes, notebook, sha256) of ``student``'s submission, or a row saying why not."""
+        """None after reading ``student``'s submission (its bytes and sha256 are kept), or a
+        row saying why it cannot be graded."""
         problem = submission_problem(self.root, student, self.assignment)
         if problem:
             return grades_csv.row(student, self.assignment, 0 if problem == "no submission"
@@ -186,7 +187,7 @@ def _grade_class(grader, class_list, jobs, scheduler, resume):
     rows, futures, started = [], {}, {}
     if not class_list:
         log(f"No submissions: put them in {root / 'submitted' / '<student>' / assignment}/.")
-    with executor(jobs, scheduler) as pool:
+    with executor(jobs or default_jobs(), scheduler) as pool:
         for student in class_list:  # each unit starts as soon as it is prepared
             row = grader.submission(student)
             if row is None and (student, grader.submitted[student][1]) in done:
