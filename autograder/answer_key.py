@@ -70,7 +70,8 @@ class AnswerKey:
             got = outputs.get(index, "was not run")
             about = case.label or "an input you have not seen"
             if isinstance(got, str):
-                failures[case.function] = f"{case.function} {got} (grader's check on {about})"
+                failures[case.function] = (f"{case.function} {got} in the grader's own check "
+                                           f"on {about}")
                 continue
             problem = verification.check(case, self.reference[index], got)
             if problem:

@@ -48,7 +48,7 @@ def _python_source(source):
 
 def _describe(error):
     """``Name: message`` of an exception, bounded."""
-    return f"{type(error).__name__}: {error}"[:500]
+    return (f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)[:500]
 
 
 def _encode(array):
