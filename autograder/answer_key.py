@@ -85,10 +85,3 @@ class AnswerKey:
                 for grade_id, functions in self.cell_functions.items()
                 if any(f in failing for f in functions)}
 
-
-def font_cache():
-    """matplotlib's font list, so sandboxes need not rebuild it: file name -> bytes."""
-    import matplotlib.font_manager  # noqa: F401 - builds the cache if it is missing
-
-    folder = Path(matplotlib.get_cachedir())
-    return {p.name: p.read_bytes() for p in folder.glob("fontlist-*.json")}

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from .build import build
+from .check import check
 from .course import CourseError, find_root
 from .grade import default_jobs, grade
 from .validate import validate
@@ -27,6 +28,32 @@ def _grade(args):
     rows = grade(root=args.root, assignment=args.assignment, only=args.student, jobs=args.jobs,
                  scheduler=args.scheduler, use_sandbox=not args.no_sandbox, resume=args.resume)
     return 1 if any(r.score == "" and r.status != "no submission" for r in rows) else 0
+
+
+def _check(args):
+    return check(notebook=args.notebook, root=args.root,
+                 sandbox=False if args.no_sandbox else None).exit_code
+
+
+def _publish(args):
+    from .publish import publish
+
+    if (args.dest is None) == (args.branch is None):
+        raise CourseError("publish: give either DEST or --branch NAME.")
+    publish(root=args.root, edition=args.edition, dest=args.dest, branch=args.branch)
+    return 0
+
+
+def _leaks(args):
+    from .leaks import leaks
+
+    if (args.path is None) == (args.branch is None):
+        raise CourseError("leaks: give either PATH or --branch NAME.")
+    found = leaks(root=args.root, path=args.path, branch=args.branch)
+    for leak in found:
+        print(f"LEAK {leak}")
+    print(f"{len(found)} leaked line(s)" if found else "no leaks")
+    return 1 if found else 0
 
 
 def parser():
@@ -65,13 +92,37 @@ def parser():
                    help="run student code without bubblewrap: only for code you trust; "
                         "written into every log record")
     p.set_defaults(run=_grade)
+
+    p = verbs.add_parser("check", help="self-check: grade one notebook as `grade` would and "
+                                       "print its points and failing tests (no gradebook)")
+    p.add_argument("notebook", help="the notebook, e.g. 02_classification_losses.ipynb; works "
+                                    "in a course folder or beside a student edition's release/")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run the notebook as a plain process even if bubblewrap is installed")
+    p.set_defaults(run=_check)
+
+    p = verbs.add_parser("publish", help="write the student edition or the solutions edition "
+                                         "into a folder or as a commit on a branch")
+    p.add_argument("edition", choices=["student", "solutions"])
+    p.add_argument("dest", nargs="?", help="the folder to write (absent, empty or an earlier "
+                                           "edition of the same kind)")
+    p.add_argument("--branch", metavar="NAME", help="instead of DEST: commit the edition to "
+                   "branch NAME of this repository (work tree and current branch untouched)")
+    p.set_defaults(run=_publish)
+
+    p = verbs.add_parser("leaks", help="fail, naming file and line, if an edition holds a "
+                                       "line of an answer, a hidden test or a verification case")
+    p.add_argument("path", nargs="?", help="the edition's folder")
+    p.add_argument("--branch", metavar="NAME", help="instead of PATH: the edition on branch NAME")
+    p.set_defaults(run=_leaks)
     return main_parser
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
     try:
-        args.root = find_root(args.root)
+        if args.run is not _check:  # check works without a course folder too
+            args.root = find_root(args.root)
         return args.run(args)
     except CourseError as error:
         print(f"autograder: {error}", file=sys.stderr)

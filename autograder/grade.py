@@ -23,7 +23,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Igno
                                     LimitOutput, SaveAutoGrades)
 
 from . import grades_csv, grading_log, restored_cells, sandbox, tamper
-from .answer_key import AnswerKey, font_cache
+from .answer_key import AnswerKey
 from .build import build_release
 from .cells import nbgrader_meta
 from .course import CourseError, check_assignment, notebook
@@ -32,7 +32,7 @@ from .feedback import FeedbackWriter
 from .inject import PENDING, SANITIZERS, Injection, InjectResults, prepare
 from .nbgrader_api import open_api
 from .progress import Progress
-from .sandbox import Limits
+from .sandbox import Limits, font_cache
 from .submissions import students, submission_problem
 from .work import Job, grade_unit
 

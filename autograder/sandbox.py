@@ -104,6 +104,15 @@ class Outcome:
         return -self.returncode if self.returncode < 0 else None
 
 
+def font_cache():
+    """matplotlib's font list, so sandboxes need not rebuild it: file name -> bytes."""
+    import matplotlib
+    import matplotlib.font_manager  # noqa: F401 - builds the cache if it is missing
+
+    folder = Path(matplotlib.get_cachedir())
+    return {p.name: p.read_bytes() for p in folder.glob("fontlist-*.json")}
+
+
 def available():
     """True when bubblewrap is installed."""
     return shutil.which("bwrap") is not None
