@@ -1,4 +1,5 @@
-# Two commands set everything up: `make lab` and `make test` create .venv on first use.
+# Two commands set everything up: `make lab` and `make test` create .venv on first use;
+# `make site` builds the course as a static reading site (open site/_build/html/index.html).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 BROWSER_FLAG := $(if $(NO_BROWSER),--no-browser,)
 
-.PHONY: lab test build validate bench lint clean-course
+.PHONY: lab test build validate bench lint site clean-course
 
 $(BIN)/autograder: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,10 @@ bench: $(BIN)/autograder
 
 lint: $(BIN)/autograder
 	$(BIN)/ruff check autograder tests benchmarks
+
+## A static reading site (executed answer keys, explorers; math offline) in site/_build/html
+site: $(BIN)/autograder
+	$(BIN)/sphinx-build -b html site site/_build/html
 
 ## Remove local course data (submissions, grades, feedback): asks first
 clean-course:

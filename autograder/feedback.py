@@ -6,6 +6,10 @@ are hidden tests. nbgrader's ClearHiddenTests removes them from the cell's sourc
 preprocessor removes them from the error output, keeping the message the checks wrote.
 """
 
+import json
+import os
+import re
+import shutil
 from pathlib import Path
 
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -49,5 +53,95 @@ class FeedbackWriter:
         target = Path(self.coursedir.format_path(
             self.coursedir.feedback_directory, student, assignment)) / f"{assignment}.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
+        target.write_text(offline_math(html, target.parent), encoding="utf-8")
         return target
+
+
+# Offline math ---------------------------------------------------------------------------
+# nbgrader's feedback template loads MathJax 2.7 from a CDN. jupyter-server-mathjax (a Jupyter
+# package on PyPI) ships MathJax 2.7's files with its STIX-Web fonts; a trimmed copy of them
+# beside each feedback page (it must travel with the folder nbgrader releases to a student)
+# renders the same math with no network. The course site (site/conf.py) uses the same copy.
+MATHJAX_FOLDER = "mathjax"
+MATHJAX_COMBINED_CONFIG = "TeX-AMS-MML_HTMLorMML-full"
+# What the page needs from MathJax (not its SVG output, localizations or speech rules).
+_MATHJAX_PARTS = ("MathJax.js", "LICENSE", "config", "extensions", "jax/input", "jax/element",
+                  "jax/output/HTML-CSS", "fonts/HTML-CSS/STIX-Web/woff")
+_MATHJAX_SKIP = ("mathjax-sre.js", "mathmaps")  # speech rules: only on request
+# The packaged fonts are STIX-Web; English menus, so no localization files are requested.
+MATHJAX_OFFLINE_CONFIG = {
+    "HTML-CSS": {"availableFonts": [], "preferredFont": None, "imageFont": None,
+                 "webFont": "STIX-Web"},
+    "menuSettings": {"locale": "en"},
+    "messageStyle": "none",
+}
+_MATHJAX_CDN = re.compile(
+    r"<script\b[^>]*\bsrc\s*=\s*[\"']https?://[^\"']*mathjax[^\"']*[\"'][^>]*>\s*</script>",
+    re.IGNORECASE)
+
+
+def mathjax_source():
+    """The folder of MathJax 2.7 files that jupyter-server-mathjax installed, or None."""
+    try:
+        import jupyter_server_mathjax
+    except ImportError:
+        return None
+    folder = Path(jupyter_server_mathjax.__file__).parent / "static"
+    return folder if (folder / "MathJax.js").is_file() else None
+
+
+def _link_or_copy(source, target):
+    """A hard link to the installed file where the file system allows one (a class's
+    feedback then costs no disk for MathJax), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+    return target
+
+
+def copy_mathjax(target):
+    """Put the MathJax files a page needs into the folder ``target`` (made if missing; kept
+    if already complete); return ``target``, or None without jupyter-server-mathjax."""
+    source = mathjax_source()
+    if source is None:
+        return None
+    target = Path(target)
+    if (target / "MathJax.js").is_file():
+        return target
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    shutil.rmtree(partial, ignore_errors=True)
+    for part in _MATHJAX_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, partial / part, copy_function=_link_or_copy,
+                            ignore=shutil.ignore_patterns(*_MATHJAX_SKIP))
+        else:
+            (partial / part).parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(source / part, partial / part)
+    try:
+        partial.rename(target)
+    except OSError:  # another process made it first
+        shutil.rmtree(partial, ignore_errors=True)
+    return target
+
+
+def offline_math(html, target_folder):
+    """``html`` with its MathJax CDN <script> replaced by a copy of MathJax placed in
+    ``target_folder``/mathjax (the folder the HTML file is written to). Unchanged when there
+    is no CDN MathJax in it, or when jupyter-server-mathjax is not installed."""
+    if not _MATHJAX_CDN.search(html):
+        return html
+    if copy_mathjax(Path(target_folder) / MATHJAX_FOLDER) is None:
+        return html
+    local = (f'<script type="text/x-mathjax-config">MathJax.Hub.Config('
+             f'{json.dumps(MATHJAX_OFFLINE_CONFIG)});</script>\n'
+             f'<script src="{MATHJAX_FOLDER}/MathJax.js?config={MATHJAX_COMBINED_CONFIG},Safe">'
+             f'</script>')
+    first = True
+
+    def replace(match):
+        nonlocal first
+        keep, first = first, False
+        return local if keep else ""
+
+    return _MATHJAX_CDN.sub(replace, html)
