@@ -317,14 +317,22 @@ def reading_explorer(root, path, previous=None):
 # ---------------------------------------------------------------- the editions
 
 
+def _built(root, stage, *also):
+    """{path: bytes} of every assignment's ``stage`` folder (and its ``also`` folders);
+    CourseError when the build is missing."""
+    files = {}
+    for name in assignments(root):
+        if not notebook(root, stage, name).is_file():
+            raise CourseError(f"{stage}/{name} is missing: run `autograder build` first.")
+        for folder in (stage, *also):
+            files.update(_files_below(root, f"{folder}/{name}"))
+    return files
+
+
 def student_files(root, previous=lambda path: None):
     """{path: bytes} of the student edition; ``previous(path)`` gives an earlier copy."""
     root = Path(root)
-    files = {}
-    for name in assignments(root):
-        if not notebook(root, "release", name).is_file():
-            raise CourseError(f"release/{name} is missing: run `autograder build` first.")
-        files.update(_files_below(root, f"release/{name}"))
+    files = _built(root, "release")
     for module, data in student_modules().items():
         files[f"autograder/{module}"] = data
     files["pyproject.toml"] = student_pyproject(root).encode()
@@ -340,18 +348,14 @@ def student_files(root, previous=lambda path: None):
 def solutions_files(root, previous=lambda path: None):
     """{path: bytes} of the solutions edition: solutions/, source/ and a README.md."""
     root = Path(root)
-    files = {}
-    for name in assignments(root):
-        if not notebook(root, "solutions", name).is_file():
-            raise CourseError(f"solutions/{name} is missing: run `autograder build` first.")
-        files.update(_files_below(root, f"solutions/{name}"))
-        files.update(_files_below(root, f"source/{name}"))
+    files = _built(root, "solutions", "source")
     files["README.md"] = SOLUTIONS_README.format(title=_title(root)).encode()
     files[MARKER] = b"solutions\n"
     return files
 
 
 def edition_files(root, edition, previous=lambda path: None):
+    """{path: bytes} of ``edition`` ("student" or "solutions")."""
     if edition not in EDITIONS:
         raise CourseError(f"Unknown edition {edition!r}; choose one of: {', '.join(EDITIONS)}.")
     make = student_files if edition == "student" else solutions_files
