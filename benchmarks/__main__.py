@@ -2,8 +2,9 @@
 
 from autograder.course import find_root
 
-from . import grading, reference
+from . import grading, notebooks, reference
 
 root = find_root()
 reference.run(root)
+notebooks.run(root)
 grading.run(root)
