@@ -25,8 +25,8 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Igno
 from . import grades_csv, grading_log, restored_cells, sandbox, tamper
 from .answer_key import AnswerKey
 from .build import build_release
-from .cells import nbgrader_meta
 from .course import CourseError, check_assignment, notebook
+from .execute import grade_cells
 from .executors import executor
 from .feedback import FeedbackWriter
 from .inject import PENDING, SANITIZERS, Injection, InjectResults, prepare
@@ -48,19 +48,12 @@ def _reason(result):
     return (errors or lines or ["unknown error"])[-1][:300]
 
 
-def _in_notebook(executed):
-    """grade_id -> True where the grade cell passed in the notebook itself."""
-    return {nbgrader_meta(c)["grade_id"]: not any(
-        o.output_type == "error" for o in c.get("outputs", []))
-        for c in executed.cells if nbgrader_meta(c).get("grade")}
-
-
 class ClassGrader:
     """Grades one assignment for a class: prepares jobs, and records each result."""
 
-    def __init__(self, root, assignment, limits, log):
-        self.root, self.assignment, self.limits, self.log = root, assignment, limits, log
-        self.api = open_api(root)
+    def __init__(self, api, assignment, limits, log):
+        self.api, self.assignment, self.limits, self.log = api, assignment, limits, log
+        root = self.root = Path(api.coursedir.root)
         self.api.config.Autograde.sanitize_preprocessors = SANITIZERS
         self.api.config.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
         build_release(self.api, assignment)
@@ -70,7 +63,7 @@ class ClassGrader:
         self.release = nbformat.read(notebook(root, "release", assignment), as_version=4)
         with Gradebook(self.api.coursedir.db_url) as gradebook:
             self.max_score = gradebook.find_assignment(assignment).max_score
-        self.submitted, self.changes = {}, {}
+        self.submitted, self.noticed = {}, {}
 
     def submission(self, student):
         """None after reading ``student``'s submission (its bytes and sha256 are kept), or a
@@ -89,7 +82,10 @@ class ClassGrader:
         data, _ = self.submitted[student]
         try:
             nb = nbformat.reads(data.decode("utf-8"), as_version=4)
-            self.changes[student] = restored_cells.changes(nb, self.release)
+            self.noticed[student] = (
+                [f"{change} (restored before grading)"
+                 for change in restored_cells.changes(nb, self.release)]
+                + [f"{f.reason} ({f.cell} line {f.line})" for f in tamper.scan(nb)])
             nb = prepare(self.api, self.assignment, student, nb)
         except Exception as error:  # noqa: BLE001 - any nbgrader refusal is reported
             return grades_csv.row(student, self.assignment, None, self.max_score,
@@ -110,13 +106,11 @@ class ClassGrader:
         finally:
             PENDING.pop((self.assignment, student, self.assignment), None)
         result.seconds["gradebook"] = round(time.monotonic() - started, 3)
-        passed = _in_notebook(executed)
+        passed = {g: o.error_name is None for g, o in grade_cells(executed).items()}
         flags = [f"{g} passed in the notebook but its functions failed verification"
                  for g, ok in passed.items() if ok and g in failures]
-        data, sha = self.submitted[student]
-        flags += [f"{change} (restored before grading)" for change in self.changes[student]]
-        flags += [f"{f.reason} ({f.cell} line {f.line})" for f in
-                  tamper.scan(nbformat.reads(data.decode("utf-8"), as_version=4))]
+        flags += self.noticed[student]
+        _, sha = self.submitted[student]
         cells = {g: {"notebook": ok, "verified": g not in failures,
                      "why": failures.get(g, "")} for g, ok in passed.items()}
         if not graded["success"]:
@@ -163,7 +157,8 @@ def grade(*, root, assignment, only=None, jobs=None, scheduler=None, use_sandbox
     if unknown:
         raise CourseError(f"No folder submitted/<student> for {', '.join(unknown)}.")
     class_list = sorted(only) if only else class_list
-    config = open_api(root).config
+    api = open_api(root)
+    config = api.config
     limits = Limits.from_config(config, config.Execute.get("timeout", 30), enabled=use_sandbox)
     try:
         sandbox.require(limits)
@@ -176,7 +171,7 @@ def grade(*, root, assignment, only=None, jobs=None, scheduler=None, use_sandbox
         # nbgrader's gradebook code (0.9.6, api.py) triggers SQLAlchemy session warnings
         # that say nothing about the submissions.
         warnings.filterwarnings("ignore", message="Object of type <Submitted")
-        grader = ClassGrader(root, assignment, limits, log)
+        grader = ClassGrader(api, assignment, limits, log)
         return _grade_class(grader, class_list, jobs, scheduler, resume)
 
 

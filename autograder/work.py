@@ -193,10 +193,10 @@ def grade_unit(job):
          **job.fonts},
         limits, limits.wall_seconds, channel_limit=4 * limits.output_kb * 1024 + (1 << 20))
     _check_started(executed)
-    nb, status = assemble(nbformat.reads(job.notebook, as_version=4), executed, limits)
-    prepared = nbformat.reads(job.notebook, as_version=4)
-    request = {"cells": library_sources(prepared, job.demonstrations), "manifest": job.manifest,
+    nb = nbformat.reads(job.notebook, as_version=4)
+    request = {"cells": library_sources(nb, job.demonstrations), "manifest": job.manifest,
                "cell_seconds": limits.cell_timeout, "case_seconds": min(limits.cell_timeout, 30)}
+    nb, status = assemble(nb, executed, limits)
     verified = sandbox.run("autograder.run_verification", [],
                            {"verify.json": json.dumps(request).encode(), **job.inputs},
                            limits, limits.verify_seconds, channel_limit=64 << 20)
