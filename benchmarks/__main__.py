@@ -2,9 +2,10 @@
 
 from autograder.course import find_root
 
-from . import grading, notebooks, reference
+from . import grading, notebooks, reference, sandbox
 
 root = find_root()
 reference.run(root)
 notebooks.run(root)
+sandbox.run(root)
 grading.run(root)

@@ -109,8 +109,7 @@ def test_memory_file_size_and_process_limits_hold():
 def test_a_notebook_past_its_wall_clock_is_stopped_and_keeps_what_ran():
     printed, status, outcome = run_cells(["print('first')", "import time; time.sleep(300)",
                                           "print('never')"], wall=15)
-    # Killed at the wall clock (15 s), however busy the machine: not a measure of its speed.
-    assert outcome.timed_out and outcome.seconds < 60
+    assert outcome.timed_out  # how soon after the wall clock it stops: make bench
     assert printed[0].strip() == "first"
     assert status.startswith("timeout: the notebook ran longer than")
     assert "NotExecuted" not in printed[0] and "not executed" in printed[2]
