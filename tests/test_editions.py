@@ -51,10 +51,15 @@ def test_student_edition_has_no_leaks(student_edition):
     assert "no leaks" in result.stdout
 
 
+
+def files_below(folder):
+    """The relative paths of every file below ``folder``."""
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
 @pytest.mark.slow
 def test_student_edition_holds_what_students_need_and_nothing_else(student_edition):
-    files = {p.relative_to(student_edition).as_posix() for p in student_edition.rglob("*")
-             if p.is_file()}
+    files = files_below(student_edition)
     for name in ASSIGNMENTS:
         assert f"release/{name}/{name}.ipynb" in files
         assert f"notebooks/{name}_explorer.ipynb" in files
@@ -168,8 +173,7 @@ def test_the_secrets_include_verification_cases_but_not_imports():
 
 
 def test_solutions_edition(solutions_edition):
-    files = {p.relative_to(solutions_edition).as_posix() for p in solutions_edition.rglob("*")
-             if p.is_file()}
+    files = files_below(solutions_edition)
     for name in ASSIGNMENTS:
         assert f"solutions/{name}/{name}.ipynb" in files
         assert f"source/{name}/{name}.ipynb" in files
