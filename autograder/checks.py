@@ -10,6 +10,8 @@ import warnings
 
 import numpy as np
 
+from . import mistakes as _mistakes
+
 __all__ = [
     "run",
     "expect_close",
@@ -87,8 +89,9 @@ def _matches(actual, candidate, rtol, atol):
     return actual.shape == candidate.shape and np.allclose(actual, candidate, rtol=rtol, atol=atol)
 
 
-def _hint(actual, mistakes, rtol, atol):
-    """The descriptions of the known mistakes whose result equals ``actual``."""
+def _hint(actual, mistakes, rtol, atol, call):
+    """The likely-mistake line naming the known mistakes whose result equals ``actual``
+    ("" if none); the match is also recorded as data for the class report."""
     found = []
     for description, wrong in (mistakes or {}).items():
         try:
@@ -96,6 +99,8 @@ def _hint(actual, mistakes, rtol, atol):
                 found.append(description)
         except (TypeError, ValueError):
             continue
+    if found:
+        _mistakes.publish(call, found)
     return f"\nLikely mistake: {'; or: '.join(found)}." if found else ""
 
 
@@ -113,7 +118,7 @@ def expect_close(actual, expected, *, call, rtol=1e-6, atol=1e-9, mistakes=None,
         raise AssertionError(
             f"{call} returned shape {got.shape}, expected shape {want.shape}.\n"
             f"Expected: {_short(want)}\nGot:      {_short(got)}"
-            f"{_hint(got, mistakes, rtol, atol)}{advice}"
+            f"{_hint(got, mistakes, rtol, atol, call)}{advice}"
         )
     if np.isnan(got).any() and not np.isnan(want).any():
         raise AssertionError(
@@ -128,7 +133,7 @@ def expect_close(actual, expected, *, call, rtol=1e-6, atol=1e-9, mistakes=None,
         raise AssertionError(
             f"{call} returned the wrong values{where}.\n"
             f"Expected: {_short(want)}\nGot:      {_short(got)}"
-            f"{_hint(got, mistakes, rtol, atol)}{advice}"
+            f"{_hint(got, mistakes, rtol, atol, call)}{advice}"
         )
 
 
@@ -190,5 +195,5 @@ def expect_gradient(analytic, f, x, *, call, tol=1e-6, h=1e-5, mistakes=None):
         raise AssertionError(
             f"{call} does not match the numerical gradient: relative error {error:.2e} "
             f"(must be below {tol:.0e}).\nNumerical: {_short(numeric)}\nGot:       {_short(got)}"
-            f"{_hint(got, mistakes, 1e-5, 1e-7)}"
+            f"{_hint(got, mistakes, 1e-5, 1e-7, call)}"
         )

@@ -2,11 +2,11 @@
 verified outside the student's process.
 
 For each student the grading process (the only writer of the gradebook, feedback,
-grades.csv and the grading log) prepares the submission with nbgrader's own sanitizing,
+autograder_grades.csv and the grading log) prepares the submission with nbgrader's own sanitizing,
 hands a :class:`~autograder.work.Job` to an executor (local processes, or a Dask cluster),
 and, as each result comes back, lets nbgrader score the executed notebook with a failure
 added to every grade cell whose functions failed verification, writes the feedback, the
-student's row of grades.csv and a log record. Submissions are only read.
+student's row of autograder_grades.csv and a log record. Submissions are only read.
 """
 
 import hashlib
@@ -22,7 +22,7 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
                                     LimitOutput, SaveAutoGrades)
 
-from . import grades_csv, grading_log, restored_cells, sandbox, tamper
+from . import grades_csv, grading_log, mistakes, restored_cells, roster, sandbox, tamper
 from .answer_key import AnswerKey
 from .build import build_release
 from .course import CourseError, check_assignment, notebook
@@ -111,8 +111,10 @@ class ClassGrader:
                  for g, ok in passed.items() if ok and g in failures]
         flags += self.noticed[student]
         _, sha = self.submitted[student]
-        cells = {g: {"notebook": ok, "verified": g not in failures,
-                     "why": failures.get(g, "")} for g, ok in passed.items()}
+        matched = mistakes.by_grade_cell(executed)
+        cells = {g: {"notebook": ok, "verified": g not in failures, "why": failures.get(g, ""),
+                     "mistakes": matched.get(g, []) if not ok or g in failures else []}
+                 for g, ok in passed.items()}
         if not graded["success"]:
             status = f"error: autograding failed: {_reason(graded)}"
             return self._row(student, None, status, flags), self._record(
@@ -120,8 +122,10 @@ class ClassGrader:
         with Gradebook(self.api.coursedir.db_url) as gradebook:
             submission = gradebook.find_submission(self.assignment, student)
             score = submission.score
-            failed = [g.name for nb in submission.notebooks for g in nb.grades
-                      if g.score < g.max_score]
+            grades = [g for nb in submission.notebooks for g in nb.grades]
+            failed = [g.name for g in grades if g.score < g.max_score]
+            for g in grades:
+                cells.setdefault(g.name, {}).update(points=g.score, max_points=g.max_score)
         started = time.monotonic()
         status = result.status
         try:
@@ -149,7 +153,7 @@ class ClassGrader:
 def grade(*, root, assignment, only=None, jobs=None, scheduler=None, use_sandbox=True,
           resume=False, log=print):
     """Grade every student in submitted/ (or the ``only`` ones) on ``assignment``; return the
-    rows written to grades.csv, in the order students finished."""
+    rows written to autograder_grades.csv, in the order students finished."""
     root = Path(root).resolve()
     check_assignment(root, assignment)
     class_list = students(root)
@@ -157,6 +161,7 @@ def grade(*, root, assignment, only=None, jobs=None, scheduler=None, use_sandbox
     if unknown:
         raise CourseError(f"No folder submitted/<student> for {', '.join(unknown)}.")
     class_list = sorted(only) if only else class_list
+    names = roster.load(root)
     api = open_api(root)
     config = api.config
     limits = Limits.from_config(config, config.Execute.get("timeout", 30), enabled=use_sandbox)
@@ -172,6 +177,11 @@ def grade(*, root, assignment, only=None, jobs=None, scheduler=None, use_sandbox
         # that say nothing about the submissions.
         warnings.filterwarnings("ignore", message="Object of type <Submitted")
         grader = ClassGrader(api, assignment, limits, log)
+        roster.sync_gradebook(api.coursedir, names)
+        strangers = sorted(set(class_list) - set(names)) if names else []
+        if strangers:
+            log(f"not in {roster.FILE_NAME}: {', '.join(strangers)} (graded; add them to "
+                "the roster so that exports can match them)")
         return _grade_class(grader, class_list, jobs, scheduler, resume)
 
 
@@ -207,14 +217,14 @@ def _grade_class(grader, class_list, jobs, scheduler, resume):
             rows.append(_finish(root, row, record, progress, grader.limits.enabled))
     progress.close()
     graded = sum(r.score != "" for r in rows if r.status != "no submission")
-    log(f"{graded} of {len(rows)} submission(s) graded; grades in {root / 'grades.csv'}, "
+    log(f"{graded} of {len(rows)} submission(s) graded; grades in {root / grades_csv.FILE_NAME}, "
         f"feedback in {root / 'feedback'}/, log in {root / grading_log.FILE_NAME}.")
     return rows
 
 
 def _finish(root, row, record, progress, sandboxed):
     """Write one student's row and log record at once, so a stopped run keeps them."""
-    grades_csv.merge(root / "grades.csv", [row])
+    grades_csv.merge(root / grades_csv.FILE_NAME, [row])
     grading_log.append(root, record or {
         "student": row.student_id, "assignment": row.assignment, "status": row.status,
         "score": None, "sandbox": sandboxed, "versions": grading_log.versions()})

@@ -1,4 +1,8 @@
-"""grades.csv: one row per student and assignment, merged across `grade` runs."""
+"""autograder_grades.csv: one row per student and assignment, merged across `grade` runs.
+
+Its name differs from the grades.csv that `nbgrader export` writes, so neither overwrites
+the other.
+"""
 
 import csv
 from dataclasses import asdict, dataclass, fields
@@ -17,6 +21,7 @@ class GradeRow:
     failed_tests: str = ""
 
 
+FILE_NAME = "autograder_grades.csv"
 COLUMNS = [f.name for f in fields(GradeRow)]
 
 
@@ -31,16 +36,21 @@ def row(student, assignment, score, max_score, status, failed_tests=()):
                     _number(max_score), status, " ".join(failed_tests))
 
 
+def read(path):
+    """The rows of the CSV at ``path`` ([] if there is none); missing columns read as ""."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [GradeRow(**{c: r.get(c) or "" for c in COLUMNS}) for r in csv.DictReader(handle)]
+
+
 def merge(path, rows):
     """Write ``rows`` into the CSV at ``path``, replacing the rows of the same student and
     assignment and keeping every other row."""
     path = Path(path)
     replaced = {(r.student_id, r.assignment) for r in rows}
-    kept = []
-    if path.exists():
-        with path.open(newline="") as handle:
-            kept = [GradeRow(**{c: r.get(c, "") for c in COLUMNS}) for r in csv.DictReader(handle)
-                    if (r.get("student_id"), r.get("assignment")) not in replaced]
+    kept = [r for r in read(path) if (r.student_id, r.assignment) not in replaced]
     merged = sorted(kept + list(rows), key=lambda r: (r.assignment, r.student_id))
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)

@@ -20,7 +20,7 @@ class Progress:
             self.log(text)
 
     def done(self, row):
-        """``row`` of grades.csv is written: report it."""
+        """``row`` of autograder_grades.csv is written: report it."""
         self.failed += row.score == "" and row.status != "no submission"
         score = row.score if row.score != "" else "-"
         self._line(f"{row.student_id:<24} {score:>6} / {row.max_score:<6} {row.status}")

@@ -67,6 +67,6 @@ def autograder(*args, root):
 
 
 def grades(root):
-    """grades.csv as a dict keyed by (student_id, assignment)."""
-    with (Path(root) / "grades.csv").open(newline="") as handle:
+    """autograder_grades.csv as a dict keyed by (student_id, assignment)."""
+    with (Path(root) / "autograder_grades.csv").open(newline="") as handle:
         return {(r["student_id"], r["assignment"]): r for r in csv.DictReader(handle)}

@@ -36,7 +36,7 @@ def small_class(folder, students=("full", "partial", "blank", "mean")):
 
 
 def table(root):
-    with (root / "grades.csv").open(newline="") as handle:
+    with (root / "autograder_grades.csv").open(newline="") as handle:
         return sorted(tuple(row.values()) for row in csv.DictReader(handle))
 
 
@@ -86,7 +86,7 @@ def test_a_stopped_run_keeps_its_rows_and_resumes(one_job, tmp_path):
                           start_new_session=True) as run:
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline and not (
-                (root / "grades.csv").exists() and len(table(root)) >= 1):
+                (root / "autograder_grades.csv").exists() and len(table(root)) >= 1):
             time.sleep(0.2)
         os.killpg(run.pid, signal.SIGKILL)
     kept = table(root)
@@ -105,7 +105,7 @@ def test_without_bubblewrap_grading_stops_and_says_how_to_install_it(tmp_path):
     assert result.returncode == 2
     assert "bubblewrap" in result.stderr and "apt-get install bubblewrap" in result.stderr
     assert "--no-sandbox" in result.stderr
-    assert not (root / "grades.csv").exists()
+    assert not (root / "autograder_grades.csv").exists()
 
 
 def test_no_sandbox_grades_and_is_written_into_every_log_record(tmp_path):

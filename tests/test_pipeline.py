@@ -101,7 +101,7 @@ def test_edited_or_deleted_tests_are_restored_before_grading(tmp_path):
 def test_grades_csv_keeps_other_rows_and_one_student_can_be_regraded(tmp_path):
     assignment = assignments(ROOT)[0]
     root = make_course(tmp_path / "course", [assignment])
-    (root / "grades.csv").write_text(
+    (root / "autograder_grades.csv").write_text(
         "student_id,assignment,score,max_score,status,failed_tests\n"
         "alice,00_warmup,5,5,ok,\n")
     release, source = read("release", assignment), read("source", assignment)
@@ -115,7 +115,7 @@ def test_grades_csv_keeps_other_rows_and_one_student_can_be_regraded(tmp_path):
     assert first.returncode == second.returncode == 0, second.stdout + second.stderr
     assert "alice" not in second.stdout
     assert unknown.returncode == 2 and "carol" in unknown.stderr
-    with (root / "grades.csv").open(newline="") as handle:
+    with (root / "autograder_grades.csv").open(newline="") as handle:
         table = list(csv.DictReader(handle))
     assert [(r["student_id"], r["assignment"]) for r in table] == [
         ("alice", "00_warmup"), ("alice", assignment), ("bob", assignment)]

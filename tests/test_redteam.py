@@ -85,7 +85,7 @@ def graded(tmp_path_factory):
               "package": package_digest()}
     result = run_cli("grade", ASSIGNMENT, "--jobs", "2", root=root)
     listener.close()
-    with (root / "grades.csv").open(newline="") as handle:
+    with (root / "autograder_grades.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     return {"root": root, "result": result, "rows": rows, "before": before,
             "connections": listener.connections}
@@ -117,7 +117,7 @@ def test_the_batch_completes_and_nothing_outside_the_sandbox_changes(graded):
              "package": package_digest()}
     assert after == graded["before"], "grading modified files outside the sandbox"
     assert not graded["connections"], "a submission reached a loopback server"
-    assert "mallory" not in (root / "grades.csv").read_text()
+    assert "mallory" not in (root / "autograder_grades.csv").read_text()
     assert not (root / "big.bin").exists()
     assert not list(root.rglob("big.bin"))
 

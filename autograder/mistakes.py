@@ -1,0 +1,55 @@
+"""The catalogued mistakes a failed test matched, recorded as data while the notebook runs.
+
+When a check names a likely mistake, :func:`publish` adds a ``display_data`` output of the
+MIME type :data:`MIME` to the cell: JupyterLab and nbconvert have no renderer for it, so
+students never see it, and grading reads it back with :func:`by_grade_cell` instead of
+parsing message text. It is written inside the sandbox, so it is read as untrusted data: it
+describes a failure for the class report and never changes a score.
+"""
+
+from .cells import nbgrader_meta
+
+MIME = "application/vnd.autograder.mistakes+json"
+_MAX_TEXT = 300
+_MAX_MISTAKES = 8
+
+
+def publish(call, descriptions):
+    """Record that ``call`` returned what the ``descriptions``' mistakes return (a no-op
+    outside an IPython kernel)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import publish_display_data
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        payload = {"call": str(call), "mistakes": [str(d) for d in descriptions]}
+        publish_display_data({MIME: payload})
+
+
+def _texts(payload):
+    """The mistake descriptions of one untrusted payload, bounded; [] if malformed."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("mistakes"), list):
+        return []
+    return [m[:_MAX_TEXT] for m in payload["mistakes"][:_MAX_MISTAKES] if isinstance(m, str)]
+
+
+def recorded(outputs):
+    """The distinct mistake descriptions recorded in a cell's ``outputs``, in order."""
+    found = []
+    for output in outputs or ():
+        if output.get("output_type") == "display_data":
+            for text in _texts(output.get("data", {}).get(MIME)):
+                if text not in found:
+                    found.append(text)
+    return found
+
+
+def by_grade_cell(nb):
+    """``{grade_id: [mistake, ...]}`` for every grade cell of an executed notebook."""
+    found = {}
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        if meta.get("grade") and meta.get("grade_id") and cell.cell_type == "code":
+            found[meta["grade_id"]] = recorded(cell.get("outputs"))
+    return found
