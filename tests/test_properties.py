@@ -170,6 +170,30 @@ def test_cross_entropy_reductions_agree_and_its_gradient_rows_sum_to_zero(classi
     assert np.allclose(grad, numeric, rtol=1e-5, atol=1e-8)
 
 
+def binary_samples():
+    """(scores of any finite size, moderate scores, labels 0 or 1), all of one length."""
+    return st.integers(1, 8).flatmap(lambda n: st.tuples(
+        arrays(float, (n,), elements=st.floats(-1e300, 1e300)),
+        arrays(float, (n,), elements=st.floats(-15, 15)),
+        arrays(np.int64, (n,), elements=st.integers(0, 1))))
+
+
+@given(binary_samples())
+def test_binary_cross_entropy_from_scores_is_finite_and_agrees_with_probabilities(
+        classification, sample):
+    huge, moderate, y = sample
+    per_sample = [classification.binary_cross_entropy_with_logits([s], [label])
+                  for s, label in zip(huge, y, strict=True)]
+    assert np.all(np.isfinite(per_sample))
+    wrong_side = np.where(y == 1, np.maximum(-huge, 0), np.maximum(huge, 0))  # |s| or 0
+    excess = np.array(per_sample) - wrong_side  # log(1 + e^-|s|), between 0 and ln 2
+    slack = 1e-12 * wrong_side  # rounding of the huge scores
+    assert np.all(excess >= -slack) and np.all(excess <= np.log(2) + slack)
+    from_probabilities = classification.binary_cross_entropy(classification.sigmoid(moderate), y)
+    assert classification.binary_cross_entropy_with_logits(moderate, y) == pytest.approx(
+        from_probabilities, rel=1e-8, abs=1e-12)
+
+
 @given(score_tables(), st.floats(0, 3))
 def test_hinge_gradient_matches_finite_differences_away_from_kinks(classification, table,
                                                                    margin):

@@ -1,7 +1,8 @@
 """Secret verification cases for 02_classification_losses (instructors only, never released).
 
 Shapes with N != C, lists, every reduction, margins other than 1, both losses of the linear
-classifier, and the stability the contract promises (scores of size 1e3, sigmoid at +-800).
+classifier, and the stability the contract promises (scores of size 1e3, sigmoid at +-800,
+the binary cross-entropy from scores up to 1e4).
 """
 
 import numpy as np
@@ -59,6 +60,27 @@ def _binary_cross_entropy(rng):
              rtol=1e-4, label="3 samples, some confident and wrong"),
         Case("binary_cross_entropy", (rng.uniform(0.3, 0.7, size=40), np.ones(40, dtype=int)),
              label="40 samples, all of class 1"),
+    ]
+
+
+def _binary_cross_entropy_with_logits(rng):
+    extremes = np.array([40.0, -40.0, 800.0, -800.0, 1e4, -1e4, 37.5, -745.0, 3.0])
+    extreme_labels = np.array([0, 1, 1, 0, 0, 1, 0, 1, 1])
+    confident = rng.uniform(30.0, 60.0, size=12) * rng.choice([-1.0, 1.0], size=12)
+    return [
+        Case("binary_cross_entropy_with_logits",
+             (rng.normal(scale=5.0, size=13), rng.integers(0, 2, size=13)),
+             label="13 random scores"),
+        Case("binary_cross_entropy_with_logits",
+             (AsList(rng.normal(scale=3.0, size=7)),
+              AsList(rng.integers(0, 2, size=7).astype(float))),
+             label="lists of 7 scores and float labels"),
+        Case("binary_cross_entropy_with_logits", (extremes, extreme_labels),
+             label="9 scores from hugely negative to hugely positive, both labels"),
+        Case("binary_cross_entropy_with_logits", (confident, (confident < 0).astype(int)),
+             label="12 large scores, each on the wrong side of its label"),
+        Case("binary_cross_entropy_with_logits", (np.array([-2.5]), np.array([0])),
+             label="a single sample"),
     ]
 
 
@@ -175,4 +197,5 @@ def cases(rng):
     return [*_sigmoid(rng), *_binary_cross_entropy(rng), *_softmax(rng),
             *_cross_entropy_loss(rng), *_cross_entropy_grad(rng), *_hinge_loss(rng),
             *_hinge_grad(rng), *_regularization(rng, "l1_regularization"),
-            *_regularization(rng, "l2_regularization"), *_linear_classifier_loss(rng)]
+            *_regularization(rng, "l2_regularization"), *_linear_classifier_loss(rng),
+            *_binary_cross_entropy_with_logits(rng)]

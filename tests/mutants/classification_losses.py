@@ -178,6 +178,90 @@ def binary_cross_entropy_abs_trick(p, y):
     return float(-np.mean(np.log(q)))
 
 
+# binary_cross_entropy_with_logits --------------------------------------------------------
+@mutant("binary_cross_entropy_with_logits")
+def binary_cross_entropy_with_logits_via_probabilities(s, y):
+    """The probability form on a stable sigmoid: sigmoid(40) is 1.0 and -log(1 - 1) is inf."""
+    s, y = np.asarray(s, dtype=float), np.asarray(y, dtype=float)
+    p = np.exp(-np.logaddexp(0.0, -s))
+    return float(-np.mean(np.log(np.where(y == 1, p, 1 - p))))
+
+
+@mutant("binary_cross_entropy_with_logits")
+def binary_cross_entropy_with_logits_textbook(s, y):
+    """y log p + (1 - y) log(1 - p) with p = 1 / (1 + e^-s): inf, and 0 * log 0 = NaN."""
+    s, y = np.asarray(s, dtype=float), np.asarray(y, dtype=float)
+    p = 1.0 / (1.0 + np.exp(-s))
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+@mutant("binary_cross_entropy_with_logits")
+def binary_cross_entropy_with_logits_log_one_plus_exp(s, y):
+    """np.log(1 + np.exp(s)) - y s: right up to s = 709, inf from e^800 on."""
+    s, y = np.asarray(s, dtype=float), np.asarray(y, dtype=float)
+    return float(np.mean(np.log(1 + np.exp(s)) - y * s))
+
+
+@mutant("binary_cross_entropy_with_logits")
+def binary_cross_entropy_with_logits_clipped(s, y):
+    """Clips p = sigmoid(s) to [1e-7, 1 - 1e-7]: finite, but 16.1 where the loss is 40."""
+    s, y = np.asarray(s, dtype=float), np.asarray(y, dtype=float)
+    p = np.clip(np.exp(-np.logaddexp(0.0, -s)), 1e-7, 1 - 1e-7)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+@mutant("binary_cross_entropy_with_logits")
+def binary_cross_entropy_with_logits_sign(s, y):
+    """log(1 + e^s) + y s: the sign of the y s term is flipped."""
+    s, y = np.asarray(s, dtype=float), np.asarray(y, dtype=float)
+    return float(np.mean(np.logaddexp(0.0, s) + y * s))
+
+
+@mutant("binary_cross_entropy_with_logits")
+def binary_cross_entropy_with_logits_swapped_labels(s, y):
+    """log(1 + e^s) - (1 - y) s: y and 1 - y are swapped."""
+    s, y = np.asarray(s, dtype=float), np.asarray(y, dtype=float)
+    return float(np.mean(np.logaddexp(0.0, s) - (1 - y) * s))
+
+
+@mutant("binary_cross_entropy_with_logits")
+def binary_cross_entropy_with_logits_sum(s, y):
+    """Sums over the samples instead of averaging."""
+    s, y = np.asarray(s, dtype=float), np.asarray(y, dtype=float)
+    return float(np.sum(np.logaddexp(0.0, s) - y * s))
+
+
+@mutant("binary_cross_entropy_with_logits")
+def binary_cross_entropy_with_logits_lists(s, y):
+    """Assumes arrays: y * s raises TypeError for two lists."""
+    return float(np.mean(np.logaddexp(0.0, s) - y * s))
+
+
+@valid("binary_cross_entropy_with_logits")
+def binary_cross_entropy_with_logits_relu_form(s, y):
+    """PyTorch's form max(s, 0) - y s + log1p(e^-|s|), a NumPy scalar."""
+    s, y = np.asarray(s, dtype=float), np.asarray(y, dtype=float)
+    return np.mean(np.maximum(s, 0.0) - y * s + np.log1p(np.exp(-np.abs(s))))
+
+
+@valid("binary_cross_entropy_with_logits")
+def binary_cross_entropy_with_logits_per_label(s, y):
+    """np.where over the labels: logaddexp(0, -s) for class 1, logaddexp(0, s) for class 0."""
+    s, y = np.asarray(s, dtype=float), np.asarray(y)
+    return float(np.mean(np.where(y == 1, np.logaddexp(0.0, -s), np.logaddexp(0.0, s))))
+
+
+@valid("binary_cross_entropy_with_logits")
+def binary_cross_entropy_with_logits_loop(s, y):
+    """A loop with math.log1p, math.exp and a branch on the sign of the score."""
+    import math
+    total, scores, labels = 0.0, np.ravel(np.asarray(s, dtype=float)), np.ravel(y)
+    for score, label in zip(scores, labels):
+        softplus = score + math.log1p(math.exp(-score)) if score > 0 else math.log1p(math.exp(score))
+        total += softplus - label * score
+    return total / len(scores)
+
+
 # softmax ---------------------------------------------------------------------------------
 @mutant("softmax")
 def softmax_no_max(scores):
@@ -248,6 +332,45 @@ def softmax_in_place(scores):
     np.exp(s, out=s)
     s /= s.sum(axis=1, keepdims=True)
     return s
+
+
+@mutant("softmax")
+def softmax_row_max_column_sums(scores):
+    """Subtracts each row's maximum but sums over each column (axis=0)."""
+    s = np.asarray(scores, dtype=float)
+    e = np.exp(s - s.max(axis=1, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+@mutant("softmax")
+def softmax_max_without_keepdims(scores):
+    """s - s.max(axis=1): the (N,) maxima broadcast along the columns (row j's from column j)."""
+    s = np.asarray(scores, dtype=float)
+    e = np.exp(s - s.max(axis=1))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@mutant("softmax")
+def softmax_no_max_no_keepdims(scores):
+    """Neither the max trick nor keepdims: overflow, and row j's sum divides column j."""
+    e = np.exp(np.asarray(scores, dtype=float))
+    return e / e.sum(axis=1)
+
+
+@mutant("softmax")
+def softmax_column_max(scores):
+    """Subtracts each column's maximum (axis=0) before normalising the rows."""
+    s = np.asarray(scores, dtype=float)
+    e = np.exp(s - s.max(axis=0, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@mutant("softmax")
+def softmax_row_mean(scores):
+    """Subtracts each row's mean: wide rows still overflow."""
+    s = np.asarray(scores, dtype=float)
+    e = np.exp(s - s.mean(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
 
 
 @valid("softmax")
