@@ -4,8 +4,14 @@ what came back, and names the likely mistake.
 Grade cells call students' functions through :func:`run`, which silences NumPy and
 Python warnings: nbgrader fails a test cell on any stderr output, and a correct answer
 that merely overflows inside ``np.exp`` must not lose points.
+
+Imported in an IPython kernel, this module also makes a failed check show as the grade
+cell's line and the message, without the traceback through this module's code (see
+"What students see when a check fails" below).
 """
 
+import linecache
+import traceback
 import warnings
 
 import numpy as np
@@ -21,6 +27,14 @@ __all__ = [
     "relative_error",
     "numerical_gradient",
     "expect_gradient",
+    "KINK_GRID",
+    "inputs_of_every_rank",
+    "expect_unmodified",
+    "expect_elementwise",
+    "expect_between",
+    "SCALE_IS_STD",
+    "check_gaussian_init",
+    "expect_reductions",
 ]
 
 
@@ -89,9 +103,8 @@ def _matches(actual, candidate, rtol, atol):
     return actual.shape == candidate.shape and np.allclose(actual, candidate, rtol=rtol, atol=atol)
 
 
-def _hint(actual, mistakes, rtol, atol, call):
-    """The likely-mistake line naming the known mistakes whose result equals ``actual``
-    ("" if none); the match is also recorded as data for the class report."""
+def _matching(actual, mistakes, rtol, atol):
+    """The descriptions of the known mistakes whose result equals ``actual``."""
     found = []
     for description, wrong in (mistakes or {}).items():
         try:
@@ -99,9 +112,21 @@ def _hint(actual, mistakes, rtol, atol, call):
                 found.append(description)
         except (TypeError, ValueError):
             continue
-    if found:
-        _mistakes.publish(call, found)
-    return f"\nLikely mistake: {'; or: '.join(found)}." if found else ""
+    return found
+
+
+def _likely(found, call):
+    """The likely-mistake line naming the mistakes ``found`` ("" if none); the match is
+    also recorded as data for the class report."""
+    if not found:
+        return ""
+    _mistakes.publish(call, found)
+    return f"\nLikely mistake: {'; or: '.join(found)}."
+
+
+def _hint(actual, mistakes, rtol, atol, call):
+    """The likely-mistake line naming the known mistakes whose result equals ``actual``."""
+    return _likely(_matching(actual, mistakes, rtol, atol), call)
 
 
 def expect_close(actual, expected, *, call, rtol=1e-6, atol=1e-9, mistakes=None, hint=""):
@@ -197,3 +222,241 @@ def expect_gradient(analytic, f, x, *, call, tol=1e-6, h=1e-5, mistakes=None):
             f"(must be below {tol:.0e}).\nNumerical: {_short(numeric)}\nGot:       {_short(got)}"
             f"{_hint(got, mistakes, 1e-5, 1e-7, call)}"
         )
+
+
+# Elementwise functions (03) -------------------------------------------------------------
+# Both sides of every kink, exactly 0, and values where a naive exp overflows.
+KINK_GRID = np.array([-1000.0, -30.0, -5.0, -1.0, -0.5, -1e-3, -1e-9, 0.0,
+                      1e-9, 1e-3, 0.5, 1.0, 5.0, 30.0, 1000.0])
+
+
+def inputs_of_every_rank(seed):
+    """(description, x) pairs: a number, a 0-d array, a list, the kink grid, random 2-d and 3-d."""
+    rng = np.random.default_rng(seed)
+    return [
+        ("a Python float 0.7", 0.7),
+        ("a 0-d array -1.3", np.array(-1.3)),
+        ("a Python list [-2, -0.25, 0, 0.25, 2]", [-2.0, -0.25, 0.0, 0.25, 2.0]),
+        ("KINK_GRID (both sides of 0, exactly 0, and +-1000)", KINK_GRID.copy()),
+        ("a random (4, 6) array", rng.normal(scale=3.0, size=(4, 6))),
+        ("a random (2, 3, 5) array", rng.normal(scale=3.0, size=(2, 3, 5))),
+    ]
+
+
+def expect_unmodified(x, x_before, call):
+    """x still equals its copy x_before: the call did not write into its input."""
+    expect_true(np.array_equal(np.asarray(x, dtype=float), x_before),
+                f"{call} modified its input x in place; compute a new array instead "
+                "(for example np.maximum or np.where), the caller still needs x.")
+
+
+def expect_elementwise(function, truth, name, seed, args=(), mistakes=None, hint=""):
+    """function(x, *args) equals truth(x) for inputs of every rank and leaves x unchanged.
+
+    mistakes(x) returns {description: what that mistake returns} for the failure message.
+    """
+    shown_args = "".join(f", {a!r}" for a in args)
+    for label, x in inputs_of_every_rank(seed):
+        x_float = np.array(x, dtype=float)
+        call = f"{name}(x{shown_args}) with x = {label}"
+        got = run(function, x, *args)
+        expect_close(got, truth(x_float), call=call, hint=hint,
+                     mistakes=mistakes(x_float) if mistakes else None)
+        expect_unmodified(x, x_float, call)
+
+
+# Random initializers and statistics (04) --------------------------------------------------
+SCALE_IS_STD = ("rng.normal(loc, scale, size) takes the standard deviation as scale, "
+                "not the variance")
+
+
+def expect_between(value, low, high, *, what, advice=""):
+    """Assert low <= value <= high; the message names the quantity and the expected band."""
+    expect_true(bool(low <= value <= high),
+                f"{what} = {value:.4g}, expected between {low:.4g} and {high:.4g}.{advice}")
+
+
+def check_gaussian_init(function, args, variance, *, call, seed, mistakes=None):
+    """Test a random initializer called as function(*args, rng).
+
+    It checks the shape (n_in, n_out), a mean of 0, the variance (within 3 %: with 10^5
+    entries the sampling error is below 0.5 %), the kurtosis of a Gaussian (3, where a
+    uniform distribution has 1.8), and that the rng is the only source of randomness:
+    generators with the same seed give the same matrix, different seeds different ones.
+    ``mistakes`` maps a description to the variance that mistake gives; a wrong variance
+    names the mistakes it matches (each description carries its own advice). A variance
+    of ``variance ** 2`` that none of them explains is named as the variance passed as
+    rng.normal's scale.
+    """
+    n_in, n_out = int(args[0]), int(args[1])
+    W = run(function, *args, np.random.default_rng(seed))
+    expect_true(W is not None, f"{call} returned None. Did you forget the `return` statement?")
+    if np.shape(W) == (n_out, n_in) and n_in != n_out:
+        raise AssertionError(
+            f"{call} returned shape {np.shape(W)}, expected ({n_in}, {n_out}): a weight "
+            "matrix is (n_in, n_out), so that a layer computes h @ W.")
+    expect_shape(W, (n_in, n_out), call=call)
+    values = np.asarray(W, dtype=float).ravel()
+    expect_true(bool(np.all(np.isfinite(values))), f"{call} returned inf or NaN entries.")
+    mean, var = values.mean(), values.var()
+    expect_true(abs(mean) <= 0.03 * np.sqrt(variance),
+                f"The entries of {call} have mean {mean:.4g}; expected 0 (a zero-mean "
+                f"Gaussian with standard deviation {np.sqrt(variance):.4g}).")
+    if not np.isclose(var, variance, rtol=0.03, atol=0.0):
+        scale_mistake = {f"the variance passed as scale, which squares it: {SCALE_IS_STD}":
+                         variance ** 2}
+        found = (_matching(np.asarray(var), mistakes, 0.03, 0.0)
+                 or _matching(np.asarray(var), scale_mistake, 0.03, 0.0))
+        raise AssertionError(
+            f"The entries of {call} have variance {var:.4g} (standard deviation "
+            f"{np.sqrt(var):.4g}); expected {variance:.4g} (standard deviation "
+            f"{np.sqrt(variance):.4g}), within 3 %.{_likely(found, call)}")
+    kurtosis = np.mean((values - mean) ** 4) / var ** 2
+    expect_true(2.75 < kurtosis < 3.25,
+                f"The entries of {call} have kurtosis E[(w - mean)^4] / Var(w)^2 = {kurtosis:.2f}; "
+                "a Gaussian has 3, a uniform distribution 1.8. Draw from a normal distribution "
+                "(rng.normal or rng.standard_normal).")
+    again = run(function, *args, np.random.default_rng(seed))
+    expect_true(np.array_equal(np.asarray(again, dtype=float), np.asarray(W, dtype=float)),
+                f"Two calls of {call} with generators of the same seed gave different matrices: "
+                "draw every random number from the rng argument (not from np.random.* directly).")
+    other = run(function, *args, np.random.default_rng(seed + 1))
+    expect_true(not np.array_equal(np.asarray(other, dtype=float), np.asarray(W, dtype=float)),
+                f"Generators with different seeds gave the same matrix from {call}: use the rng "
+                "argument; do not create or seed a generator of your own.")
+
+
+# Losses with a reduction argument (02) ----------------------------------------------------
+_REDUCTIONS = {"none": lambda losses: losses, "mean": np.mean, "sum": np.sum}
+
+
+def expect_reductions(function, args, per_example, *, call, kwargs=None, mistakes=None):
+    """Test function(*args, **kwargs, reduction=r) for r = "none", "mean" and "sum".
+
+    ``per_example`` holds the correct per-example losses: "none" must return them, "mean"
+    and "sum" one number. ``call`` describes the call with ``{reduction}`` where the
+    reduction's name goes. ``mistakes(reduce)`` returns {description: value} for the
+    reduction function ``reduce`` (the identity, np.mean or np.sum); a mean or a sum where
+    the other was asked for is always named.
+    """
+    per_example = np.asarray(per_example, dtype=float)
+    for name, reduce in _REDUCTIONS.items():
+        shown = call.replace("{reduction}", name)
+        got = run(function, *args, **(kwargs or {}), reduction=name)
+        if name == "none":
+            expect_shape(got, per_example.shape, call=shown)
+        else:
+            expect_scalar(got, call=shown)
+        found = dict(mistakes(reduce)) if mistakes else {}
+        found.update({"the mean: the reduction argument is ignored": np.mean(per_example),
+                      "the sum instead of the mean": np.sum(per_example)})
+        expect_close(got, reduce(per_example), call=shown, mistakes=found)
+
+
+# What students see when a check fails -----------------------------------------------------
+# IPython shows an exception with the source of every frame it passed through: for a failed
+# check, about 15 lines of this module. In an IPython kernel, importing this module registers
+# a handler for AssertionError: one raised by a check here shows as the grade cell's statement
+# that failed (its line number only, inside hidden tests) and the message; when the check
+# reports that a student's function raised, that function's traceback comes first. Any other
+# exception, and an AssertionError raised elsewhere (a student's own assert), keeps IPython's
+# traceback; so does everything if the handler itself fails. The error output's ename and
+# evalue stay AssertionError and the message, so nbgrader fails the cell as before.
+_SOURCE = run.__code__.co_filename
+_MAX_SHOWN_LINES = 6
+_RED, _GREEN, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[0m"
+
+
+def _raised_here(tb):
+    """Whether the innermost frame of the traceback ``tb`` is in this module."""
+    frames = list(traceback.walk_tb(tb))
+    return bool(frames) and frames[-1][0].f_code.co_filename == _SOURCE
+
+
+def _in_hidden_tests(lines, first, last):
+    """Whether any of the 1-based lines first..last (None: to the end) lies between
+    nbgrader's hidden-test markers in ``lines``."""
+    inside = False
+    for number, line in enumerate(lines[:last], start=1):
+        marker = line.upper()
+        if "BEGIN HIDDEN TESTS" in marker:
+            inside = True
+        elif "END HIDDEN TESTS" in marker:
+            inside = False
+        if number >= first and inside:
+            return True
+    return False
+
+
+def _quotes_hidden_tests(tb):
+    """Whether a frame of ``tb`` is in code that holds hidden tests (a grade cell while
+    grading), whose lines a traceback would quote."""
+    return any(_in_hidden_tests(linecache.getlines(frame.f_code.co_filename), 1, None)
+               for frame, _ in traceback.walk_tb(tb))
+
+
+def _failing_statement(shell, tb):
+    """Lines naming the statement that failed: the notebook cell's (else the frame that
+    called into this module), its place, and its source unless it is a hidden test."""
+    frames = traceback.extract_tb(tb)
+    cells = [f for f in frames if shell.compile.format_code_name(f.filename)]
+    first_here = next((i for i, f in enumerate(frames) if f.filename == _SOURCE), 0)
+    chosen = cells[0] if cells else (frames[first_here - 1] if first_here else None)
+    if chosen is None or chosen.lineno is None:
+        return []
+    label = shell.compile.format_code_name(chosen.filename)
+    place = f"{' '.join(label)}, line {chosen.lineno}" if label else (
+        f'File "{chosen.filename}", line {chosen.lineno}')
+    lines = linecache.getlines(chosen.filename)
+    last = min(chosen.end_lineno or chosen.lineno, chosen.lineno + _MAX_SHOWN_LINES - 1)
+    shown = [f"{_GREEN}Test failed:{_RESET} {place}"]
+    if lines and not _in_hidden_tests(lines, chosen.lineno, last):
+        for number in range(chosen.lineno, last + 1):
+            arrow = "---->" if number == chosen.lineno else "     "
+            shown.append(f"{_GREEN}{arrow} {number}{_RESET} {lines[number - 1].rstrip()}")
+    return shown
+
+
+def _short_traceback(shell, value, tb):
+    """The structured traceback of a failed check: the crash of a student's function it
+    reports (if any), the statement that failed and the message."""
+    shown = []
+    cause = value.__cause__
+    beyond = cause.__traceback__ if cause is not None else None
+    while beyond is not None and beyond.tb_frame.f_code.co_filename == _SOURCE:
+        beyond = beyond.tb_next  # run()'s own frame: where the crash was caught
+    if beyond is not None and not _quotes_hidden_tests(beyond):
+        shown += [*shell.InteractiveTB.structured_traceback(type(cause), cause, beyond), ""]
+    statement = _failing_statement(shell, tb)
+    shown += [*statement, ""] if statement else []
+    shown.append(f"{_RED}{type(value).__name__}{_RESET}: {value}")
+    return shown
+
+
+def _show_failure(shell, etype, value, tb, tb_offset=None):
+    """IPython's custom exception handler (``set_custom_exc``): a failed check in short
+    form, anything else as IPython shows it. It never raises."""
+    try:
+        if _raised_here(tb):
+            stb = _short_traceback(shell, value, tb)
+            shell._showtraceback(etype, value, stb)
+            return stb
+    except Exception:  # noqa: BLE001 - any failure here falls back to IPython's display
+        pass
+    shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+    return None
+
+
+def _show_failures_in_short():
+    """Register :func:`_show_failure` for AssertionError in the running IPython shell, if
+    any; again on re-import, but never over another module's custom handler."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and shell.custom_exceptions in ((), (AssertionError,)):
+        shell.set_custom_exc((AssertionError,), _show_failure)
+
+
+_show_failures_in_short()

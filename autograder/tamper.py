@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from IPython.core.inputtransformer2 import TransformerManager
 
+from autograder import checks
 from autograder.cells import nbgrader_meta
 
 
@@ -52,11 +53,7 @@ MAGIC_DEF = "registers an IPython magic"
 GRADING = "imports the grading machinery"
 
 # Names the grade cells call; a student cell must not rebind them.
-HELPERS = frozenset({
-    "run", "expect_close", "expect_shape", "expect_scalar", "expect_true", "expect_gradient",
-    "numerical_gradient", "relative_error", "expect_elementwise", "expect_between",
-    "check_gaussian_init", "KINK_GRID",
-})
+HELPERS = frozenset(checks.__all__)
 
 # Dotted names (glob patterns, first match wins) that honest work never refers to.
 REFERENCES = (
