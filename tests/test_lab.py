@@ -180,3 +180,38 @@ def test_an_explorer_reacts_to_its_slider_in_jupyterlab(lab, browser_page, tmp_p
     page.keyboard.press("ArrowRight")
     expect(explorer.locator(".widget-readout").first).to_have_text("3", timeout=30_000)
     expect(figure).not_to_have_attribute("src", before, timeout=60_000)
+
+
+def test_an_explorer_greys_out_idle_controls_and_shows_the_last_of_rapid_changes(
+        lab, browser_page, tmp_path):
+    from playwright.sync_api import expect
+
+    assignment = "03_activations"
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    shutil.copytree(ROOT / "source" / assignment, tmp_path / "source" / assignment)
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    page = browser_page
+    page.goto(lab(tmp_path, f"notebooks/{assignment}_explorer.ipynb"))
+    _wait_for_kernel(page)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+
+    explorer = page.locator(".jp-Cell", has_text="def show_depth(")
+    menu = explorer.locator(".widget-dropdown select")
+    slope = explorer.locator(".widget-slider", has_text="leaky slope").locator(".widget-readout")
+    figure = explorer.locator(".jp-OutputArea img")
+    expect(figure).to_have_count(1, timeout=60_000)
+    expect(slope).to_have_attribute("contenteditable", "false")  # no slope for the sigmoid
+    sigmoid = figure.get_attribute("src")
+
+    menu.select_option("leaky_relu")
+    expect(slope).to_have_attribute("contenteditable", "true", timeout=60_000)
+    expect(figure).not_to_have_attribute("src", sigmoid, timeout=60_000)
+
+    for activation in ("tanh", "relu", "sigmoid"):  # faster than the kernel redraws
+        menu.select_option(activation)
+    expect(figure).to_have_attribute("src", sigmoid, timeout=60_000)
+    expect(page.locator(".jp-StatusBar-TextItem", has_text="Idle").first).to_be_visible(
+        timeout=60_000)
+    assert figure.get_attribute("src") == sigmoid, "an earlier setting's figure came last"
+    expect(slope).to_have_attribute("contenteditable", "false")

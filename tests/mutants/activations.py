@@ -289,6 +289,14 @@ def leaky_relu_alpha_constant(x, alpha=0.01):
     return np.where(x > 0, x, alpha)
 
 
+@mutant("leaky_relu")
+def leaky_relu_in_place(x, alpha=0.01):
+    """Scales the negative entries of the caller's array in place."""
+    x = np.asarray(x, dtype=float)
+    x[x < 0] *= alpha
+    return x
+
+
 @valid("leaky_relu")
 def leaky_relu_maximum(x, alpha=0.01):
     """np.maximum(x, alpha * x): equal to leaky ReLU for alpha <= 1."""
@@ -487,6 +495,12 @@ def maxout_bias_max_separately(x, W, b):
     """max_k(x @ W[k]) + max_k(b[k]): the bias added after the maximum."""
     x, W, b = (np.asarray(a, dtype=float) for a in (x, W, b))
     return (x @ W).max(axis=0) + b.max(axis=0)
+
+
+@mutant("maxout")
+def maxout_arrays_only(x, W, b):
+    """Assumes NumPy arrays: b[:, None, :] fails for nested lists."""
+    return (x @ W + b[:, None, :]).max(axis=0)
 
 
 @valid("maxout")

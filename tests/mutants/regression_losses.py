@@ -188,6 +188,13 @@ def l1_loss_grad_divide(y_true, y_pred):
 
 
 @mutant("l1_loss_grad")
+def l1_loss_grad_soft_sign(y_true, y_pred):
+    """d / (|d| + eps) to avoid dividing by 0: a tiny residual gets a tiny gradient."""
+    d = np.asarray(y_pred, float) - np.asarray(y_true, float)
+    return d / (np.abs(d) + 1e-8)
+
+
+@mutant("l1_loss_grad")
 def l1_loss_grad_residual(y_true, y_pred):
     """Returns the residual itself (half the L2 gradient)."""
     return np.asarray(y_pred, float) - np.asarray(y_true, float)
