@@ -56,6 +56,37 @@ def _leaks(args):
     return 1 if found else 0
 
 
+def _report(args):
+    from .report import report
+
+    report(root=args.root, assignment=args.assignment)
+    return 0
+
+
+def _collect(args):
+    from . import roster
+    from .lms_collect import collect
+    from .nbgrader_api import open_api
+
+    found = roster.load(args.root)
+    result = collect(root=args.root, assignment=args.assignment, zip_path=args.zip, roster=found)
+    roster.sync_gradebook(open_api(args.root).coursedir, found)
+    print("\n".join(result.lines()))
+    return 1 if result.unmatched else 0
+
+
+def _export_grades(args):
+    from . import roster
+    from .lms_export import export_grades
+
+    result = export_grades(root=args.root, fmt=args.format, assignments=args.assignment,
+                           roster=roster.load(args.root), out=args.output)
+    print("\n".join(result.lines()))
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
 def parser():
     """The argument parser: one sub-command per verb."""
     main_parser = argparse.ArgumentParser(
@@ -76,7 +107,7 @@ def parser():
     p.set_defaults(run=_validate)
 
     p = verbs.add_parser("grade", help="autograde submitted/*/ASSIGNMENT, write feedback/ "
-                                       "and grades.csv")
+                                       "and autograder_grades.csv")
     p.add_argument("assignment")
     p.add_argument("--student", action="append", metavar="ID",
                    help="grade only this student (repeat for several); other rows are kept")
@@ -115,6 +146,27 @@ def parser():
     p.add_argument("path", nargs="?", help="the edition's folder")
     p.add_argument("--branch", metavar="NAME", help="instead of PATH: the edition on branch NAME")
     p.set_defaults(run=_leaks)
+
+    p = verbs.add_parser("report", help="the class report: scores, hardest tests, the class's "
+                         "common mistakes, similar submissions (report/ASSIGNMENT/index.html)")
+    p.add_argument("assignment", nargs="?", help="one assignment (default: every graded one, "
+                   "and the course page report/index.html)")
+    p.set_defaults(run=_report)
+
+    p = verbs.add_parser("collect", help="put the notebooks of an LMS's submissions zip (Canvas "
+                         "or Moodle) into submitted/<student>/ASSIGNMENT/, matched by roster.csv")
+    p.add_argument("assignment")
+    p.add_argument("zip", help="the zip the LMS's 'download submissions' gives")
+    p.set_defaults(run=_collect)
+
+    p = verbs.add_parser("export-grades", help="a gradebook import file for the LMS, from "
+                         "autograder_grades.csv and roster.csv")
+    p.add_argument("--format", required=True, choices=["canvas", "moodle", "csv"])
+    p.add_argument("--assignment", action="append", metavar="NAME",
+                   help="an assignment to export (repeatable; default: every graded one)")
+    p.add_argument("--output", metavar="FILE", help="where to write (default: export/<format>-"
+                   "grades.csv; never grades.csv, which is nbgrader's)")
+    p.set_defaults(run=_export_grades)
     return main_parser
 
 

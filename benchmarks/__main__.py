@@ -2,10 +2,11 @@
 
 from autograder.course import find_root
 
-from . import grading, notebooks, reference, sandbox
+from . import grading, notebooks, reference, report, sandbox
 
 root = find_root()
 reference.run(root)
 notebooks.run(root)
 sandbox.run(root)
 grading.run(root)
+report.run(root)
