@@ -7,7 +7,7 @@ PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 BROWSER_FLAG := $(if $(NO_BROWSER),--no-browser,)
 
-.PHONY: lab test build validate bench lint site clean-course
+.PHONY: lab test build validate bench lint site clean-course hub hub-proxy
 
 $(BIN)/autograder: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,23 @@ $(BIN)/autograder: pyproject.toml
 ## JupyterLab on the course, with nbgrader's extension (PORT=8888, NO_BROWSER=1 to not open a browser)
 lab: $(BIN)/autograder
 	$(BIN)/jupyter lab --port=$(PORT) $(BROWSER_FLAG) $(ROOT_FLAG) --notebook-dir=. $(LAB_ARGS)
+
+## JupyterHub for a class on this machine: an instructor and demo students, nbgrader's
+## exchange (HUB_PORT=8000; accounts and passwords in hub/jupyterhub_config.py)
+HUB_PORT ?= 8000
+HUB_PROXY := .hub/node_modules/.bin/configurable-http-proxy
+hub: $(BIN)/jupyterhub $(HUB_PROXY)
+	HUB_PORT=$(HUB_PORT) $(BIN)/jupyterhub -f hub/jupyterhub_config.py
+
+# JupyterHub comes with the `test` extra too; `make hub` alone needs only the `hub` one.
+$(BIN)/jupyterhub: | $(BIN)/autograder
+	$(BIN)/python -m pip install --quiet -e ".[hub]"
+
+## The hub's proxy, from npm into .hub/ (not a global install); the hub test calls this
+hub-proxy: $(HUB_PROXY)
+$(HUB_PROXY):
+	npm install --prefix .hub --no-save --no-audit --no-fund --loglevel=error \
+		configurable-http-proxy@5
 
 ## The whole test suite (two workers, one BLAS thread each: two cores, no oversubscription)
 test: $(BIN)/autograder
@@ -37,7 +54,7 @@ bench: $(BIN)/autograder
 	$(BIN)/python -m benchmarks
 
 lint: $(BIN)/autograder
-	$(BIN)/ruff check autograder tests benchmarks
+	$(BIN)/ruff check autograder tests benchmarks hub
 
 ## A static reading site (executed answer keys, explorers; math offline) in site/_build/html
 site: $(BIN)/autograder
@@ -45,6 +62,6 @@ site: $(BIN)/autograder
 
 ## Remove local course data (submissions, grades, feedback): asks first
 clean-course:
-	@echo "This deletes submitted/, autograded/, feedback/, gradebook.db and grades.csv."
+	@echo "This deletes submitted/, autograded/, feedback/, gradebook.db, autograder_grades.csv, grading-log.jsonl and report/."
 	@read -p "Type yes to continue: " answer && [ "$$answer" = yes ]
-	rm -rf submitted autograded feedback gradebook.db grades.csv
+	rm -rf submitted autograded feedback gradebook.db autograder_grades.csv grading-log.jsonl report

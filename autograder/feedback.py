@@ -28,6 +28,11 @@ class MessagesOnly(NbGraderPreprocessor):
         return cell, resources
 
 
+# `nbgrader release_feedback` reads these beside each feedback page: the submission's time
+# and the secret that names the page in the exchange for the student's fetch_feedback.
+RELEASE_FEEDBACK_FILES = ("timestamp.txt", "submission_secret.txt")
+
+
 class FeedbackWriter:
     """Writes feedback/<student>/<assignment>/<assignment>.html as nbgrader's
     generate_feedback does (its configured preprocessors and template), with one exporter
@@ -54,6 +59,9 @@ class FeedbackWriter:
             self.coursedir.feedback_directory, student, assignment)) / f"{assignment}.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(offline_math(html, target.parent), encoding="utf-8")
+        for name in RELEASE_FEEDBACK_FILES:  # as nbgrader's generate_feedback copies them
+            if (source.parent / name).is_file():
+                shutil.copy2(source.parent / name, target.parent / name)
         return target
 
 
