@@ -256,9 +256,9 @@ def expect_elementwise(function, truth, name, seed, args=(), mistakes=None, hint
     mistakes(x) returns {description: what that mistake returns} for the failure message.
     """
     shown_args = "".join(f", {a!r}" for a in args)
-    for label, x in inputs_of_every_rank(seed):
+    for described, x in inputs_of_every_rank(seed):
         x_float = np.array(x, dtype=float)
-        call = f"{name}(x{shown_args}) with x = {label}"
+        call = f"{name}(x{shown_args}) with x = {described}"
         got = run(function, x, *args)
         expect_close(got, truth(x_float), call=call, hint=hint,
                      mistakes=mistakes(x_float) if mistakes else None)
@@ -347,10 +347,10 @@ def expect_reductions(function, args, per_example, *, call, kwargs=None, mistake
             expect_shape(got, per_example.shape, call=shown)
         else:
             expect_scalar(got, call=shown)
-        found = dict(mistakes(reduce)) if mistakes else {}
-        found.update({"the mean: the reduction argument is ignored": np.mean(per_example),
-                      "the sum instead of the mean": np.sum(per_example)})
-        expect_close(got, reduce(per_example), call=shown, mistakes=found)
+        named = {**(mistakes(reduce) if mistakes else {}),
+                 "the mean: the reduction argument is ignored": np.mean(per_example),
+                 "the sum instead of the mean": np.sum(per_example)}
+        expect_close(got, reduce(per_example), call=shown, mistakes=named)
 
 
 # What students see when a check fails -----------------------------------------------------

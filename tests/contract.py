@@ -3,7 +3,8 @@
 CONTRACT = {
     "01_regression_losses": ["l2_loss", "l1_loss", "l2_loss_grad", "l1_loss_grad"],
     "02_classification_losses": [
-        "sigmoid", "binary_cross_entropy", "softmax", "cross_entropy_loss", "cross_entropy_grad",
+        "sigmoid", "binary_cross_entropy", "binary_cross_entropy_with_logits", "softmax",
+        "cross_entropy_loss", "cross_entropy_grad",
         "hinge_loss", "hinge_grad", "l1_regularization", "l2_regularization",
         "linear_classifier_loss",
     ],
@@ -13,6 +14,6 @@ CONTRACT = {
     ],
     "04_initialization": [
         "init_zeros", "init_normal", "init_xavier", "init_kaiming", "forward_activations",
-        "activation_stats",
+        "activation_stats", "backward_weights",
     ],
 }

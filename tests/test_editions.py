@@ -67,8 +67,8 @@ def test_student_edition_holds_what_students_need_and_nothing_else(student_editi
                    "autograder/checks.py", "autograder/interactive.py", "autograder/cli.py"):
         assert wanted in files
     tops = {f.split("/")[0] for f in files}
-    assert not tops & {"source", "solutions", "tests", "verification", "benchmarks",
-                       "submitted", "autograded", "feedback", "gradebook.db", "autograder_grades.csv"}
+    assert not tops & {"source", "solutions", "tests", "verification", "benchmarks", "submitted",
+                       "autograded", "feedback", "gradebook.db", "autograder_grades.csv"}
     for grader in ("reference.py", "answer_key.py", "grade.py", "build.py", "publish.py",
                    "leaks.py"):
         assert f"autograder/{grader}" not in files

@@ -25,7 +25,7 @@ _CLASSES = {}
 
 
 def graded_class(assignment, tmp_path_factory):
-    """Grade every variant of ``assignment`` once; rows of autograder_grades.csv and failure messages."""
+    """Grade every variant of ``assignment`` once; its grade rows and failure messages."""
     if assignment not in _CLASSES:
         root = make_course(tmp_path_factory.mktemp(f"mutants-{assignment}"), [assignment])
         release, source = read("release", assignment), read("source", assignment)

@@ -3,7 +3,7 @@ on inputs the grade cells never list."""
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
@@ -211,8 +211,13 @@ def test_hinge_gradient_matches_finite_differences_away_from_kinks(classificatio
 def test_linear_classifier_gradient_matches_finite_differences(classification, seed, loss, reg):
     rng = np.random.default_rng(seed)
     w, x, y = rng.normal(size=(4, 3)), rng.normal(size=(7, 4)), rng.integers(0, 3, size=7)
+    if loss == "hinge":  # finite differences straddling a kink (a margin term at 0) disagree
+        scores = x @ w
+        margins = scores - scores[np.arange(7), y][:, None] + 1.0
+        margins[np.arange(7), y] = 1.0
+        assume(np.min(np.abs(margins)) > 1e-3)
     value, dw = classification.linear_classifier_loss(w, x, y, reg, loss=loss)
     numeric = numerical_gradient(lambda v: classification.linear_classifier_loss(
         v, x, y, reg, loss=loss)[0], w)
     assert np.isclose(value, classification.linear_classifier_loss(w, x, y, reg, loss)[0])
-    assert np.allclose(dw, numeric, atol=1e-4)  # hinge kinks are rare with random data
+    assert np.allclose(dw, numeric, atol=1e-4)
