@@ -23,6 +23,7 @@ STUDENT_COLUMNS = ["student_id", "name", "score", "max_score", "status", "status
 CELL_COLUMNS = ["grade_id", "max_points", "pass_rate", "mean_points", "failed"]
 MISTAKE_COLUMNS = ["grade_id", "mistake", "count", "share", "students"]
 SIMILAR_COLUMNS = ["rank", "a", "b", "score"]
+SHOWN_PAIRS = 30  # pairs whose code the page shows side by side (all are in the table)
 
 CSS = """
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif;
@@ -212,12 +213,15 @@ most similar first; matching code is <mark>highlighted</mark>.</div>
 <th class="num">Similarity</th></tr></thead>
 <tbody>
 {% for pair in pairs %}
-<tr><td class="num"><a href="#pair-{{ loop.index }}">{{ loop.index }}</a></td>
+<tr><td class="num">{% if loop.index <= shown -%}
+<a href="#pair-{{ loop.index }}">{{ loop.index }}</a>{% else %}{{ loop.index }}{% endif %}</td>
 <td>{{ pair.a }}</td><td>{{ pair.b }}</td><td class="num">{{ pair.score|number }}</td></tr>
 {% endfor %}
 </tbody>
 </table>
-{% for pair in pairs %}
+{% if pairs|length > shown %}<p class="hint">The {{ shown }} most similar pairs are shown side by
+side below; all {{ pairs|length }} are in the table and in similar.csv.</p>{% endif %}
+{% for pair in pairs[:shown] %}
 <h3 id="pair-{{ loop.index }}">{{ loop.index }}. {{ pair.a }} and {{ pair.b }}:
 similarity {{ pair.score|number }}</h3>
 <div class="pair">
@@ -366,9 +370,10 @@ def _statuses(model):
 
 
 def _pairs(model):
-    """The similar pairs with their code as highlighted HTML."""
+    """The similar pairs, the first SHOWN_PAIRS with their code as highlighted HTML."""
     return [{**pair, "a_html": highlight(pair["a_code"], pair["a_spans"]),
-             "b_html": highlight(pair["b_code"], pair["b_spans"])} for pair in model["similar"]]
+             "b_html": highlight(pair["b_code"], pair["b_spans"])} if rank < SHOWN_PAIRS
+            else pair for rank, pair in enumerate(model["similar"])]
 
 
 def _plots(model):
@@ -382,7 +387,7 @@ def assignment_html(model):
     """The assignment's report page."""
     return TEMPLATES.get_template("assignment").render(
         css=Markup(CSS), m=model, summary=_summary(model), statuses=_statuses(model),
-        pairs=_pairs(model), plots=_plots(model))
+        pairs=_pairs(model), shown=SHOWN_PAIRS, plots=_plots(model))
 
 
 def _csv_value(value):

@@ -13,7 +13,9 @@ import pytest
 
 from autograder import report_plots
 from autograder.report_page import (
+    SHOWN_PAIRS,
     STUDENT_COLUMNS,
+    assignment_html,
     highlight,
     write_assignment_report,
     write_course_report,
@@ -375,3 +377,14 @@ def test_the_report_renders_offline_in_a_browser(report, browser, screenshots): 
     assert problems == {"blocked": [], "failed": []}
     page.close()
     print(f"screenshots in {shot.parent}")
+
+
+def test_only_the_most_similar_pairs_show_their_code(tmp_path):
+    model = class_model()
+    pair = model["similar"][0]
+    model["similar"] = [{**pair, "a": f"s{i}", "score": 0.9 - i / 1000}
+                        for i in range(SHOWN_PAIRS + 3)]
+    page = assignment_html(model)
+    assert page.count('<div class="pair">') == SHOWN_PAIRS
+    assert f"all {SHOWN_PAIRS + 3} are in the table" in page
+    assert f'href="#pair-{SHOWN_PAIRS}"' in page and f'href="#pair-{SHOWN_PAIRS + 1}"' not in page
