@@ -25,14 +25,12 @@ from nbgrader.api import Gradebook
 from autograder import sandbox
 from autograder.execute import grade_cells
 from autograder.reference import answered
+from tests.browser import chromium, screenshot_saver
 from tests.course_copy import ROOT, graded_cells_only, make_course, read
 from tests.mutants import classification_losses  # noqa: F401 - registers its variants
 from tests.mutants.catalogue import REGISTRY
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hub")]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PROXY = ROOT / ".hub" / "node_modules" / ".bin" / "configurable-http-proxy"
 BIN = Path(sys.executable).parent
 REVIEW = Path("/tmp/hub-screenshots")
@@ -148,30 +146,13 @@ def hub(tmp_path):
 @pytest.fixture
 def browser():
     """Debian's Chromium through Playwright (never a downloaded browser)."""
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def screenshot(tmp_path):
-    folder = tmp_path / "screenshots"
-    folder.mkdir()
-    REVIEW.mkdir(exist_ok=True)
-    print(f"screenshots: {folder} (copied to {REVIEW})")
-    count = iter(range(1, 100))
-
-    def save(page, name):
-        target = folder / f"{next(count):02d}-{name}.png"
-        page.screenshot(path=str(target))
-        shutil.copy(target, REVIEW / target.name)
-
-    return save
+    return screenshot_saver(tmp_path / "screenshots", REVIEW, numbered=True, full_page=False)
 
 
 def log_in(browser, hub, user, password):

@@ -13,12 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import chromium
 from tests.course_copy import ROOT
 
 pytestmark = pytest.mark.slow
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 TOKEN = "course-test-token"
 ASSIGNMENT = "01_regression_losses"
 
@@ -96,14 +94,8 @@ def lab(tmp_path):
 @pytest.fixture
 def browser_page():
     """A Playwright page in Debian's Chromium."""
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser.new_page(viewport={"width": 1400, "height": 1000})
-        browser.close()
 
 
 def _wait_for_kernel(page):

@@ -4,7 +4,6 @@ every string from a student escaped; and they open in a real browser with no net
 
 import copy
 import csv
-import importlib.util
 import json
 import re
 from html.parser import HTMLParser
@@ -356,8 +355,6 @@ def test_figure_alt_texts_give_the_numbers():
         report_plots.grading_times(model).alt)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("playwright") is None,
-                    reason="needs Playwright (pip install -e .[test])")
 def test_the_report_renders_offline_in_a_browser(report, browser, screenshots):  # noqa: F811
     page, problems = open_offline(browser, (report / "02_classification_losses" /
                                             "index.html").as_uri())

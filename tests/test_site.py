@@ -4,7 +4,6 @@ typeset by the local MathJax copy and every figure loads."""
 
 import functools
 import http.server
-import shutil
 import subprocess
 import sys
 import threading
@@ -14,12 +13,10 @@ from urllib.parse import urlsplit
 import nbformat
 import pytest
 
+from tests.browser import chromium, screenshot_saver
 from tests.course_copy import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 REVIEW = Path("/tmp/site-screenshots")
 MATH_PAGE = "solutions/02_classification_losses/02_classification_losses.html"
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
@@ -66,29 +63,13 @@ def serve():
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium through Playwright (never a downloaded browser)."""
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def screenshots(tmp_path):
-    folder = tmp_path / "screenshots"
-    folder.mkdir()
-    REVIEW.mkdir(exist_ok=True)
-
-    def save(page, name):
-        target = folder / f"{name}.png"
-        page.screenshot(path=str(target), full_page=True)
-        shutil.copy(target, REVIEW / target.name)
-        return target
-
-    return save
+    return screenshot_saver(tmp_path / "screenshots", REVIEW)
 
 
 def open_offline(browser, url):
