@@ -5,12 +5,14 @@ rng from a Seed, reproducible from the seed and different for another seed). Lay
 activation_stats have >= 2e4 entries and the check an rtol of 1e-4, so that ddof=0 and
 ddof=1 standard deviations both pass (they differ by a factor sqrt(n / (n - 1)), below
 3e-5 here), while every catalogued mistake is off by far more; larger layers would make
-every work unit carry megabytes of inputs.
+every work unit carry megabytes of inputs. backward_weights gets networks whose outputs come
+from the reference forward pass, and the activation's derivative as a named function of the
+output h (Func("tanh_grad_from_output"), Func("relu_grad_from_output")).
 """
 
 import numpy as np
 
-from autograder.verification import AsList, Case, Func, Seed
+from autograder.verification import FUNCTIONS, AsList, Case, Func, Seed
 
 
 def _init_zeros():
@@ -82,7 +84,31 @@ def _activation_stats(rng):
     ]
 
 
+def _backward_weights(rng):
+    """Non-square and square networks, tanh and ReLU, one to twelve layers, x once as lists."""
+    found = []
+    for widths, name, as_list, label in [
+            ([5, 7, 3, 4], "tanh", False, "three tanh layers of different widths"),
+            ([4, 8, 8, 2], "relu", False, "three ReLU layers of different widths"),
+            ([6, 3], "tanh", True, "one tanh layer, x as nested lists"),
+            ([10] * 13, "relu", False, "twelve square ReLU layers"),
+            ([6] * 5, "tanh", False, "four square tanh layers")]:
+        x = rng.normal(size=(9, widths[0]))
+        weights = [rng.normal(size=(a, b)) * np.sqrt(2 / a)
+                   for a, b in zip(widths[:-1], widths[1:], strict=True)]
+        outputs, h = [], x
+        for W in weights:
+            h = FUNCTIONS[name](h @ W)
+            outputs.append(h)
+        upstream = rng.normal(size=(9, widths[-1]))
+        found.append(Case("backward_weights",
+                          (AsList(x) if as_list else x, weights, outputs, upstream,
+                           Func(f"{name}_grad_from_output")), label=label))
+    return found
+
+
 def cases(rng):
     """The cases of every contract function of 04_initialization."""
     return [*_init_zeros(), *_init_normal(), *_scaled("init_xavier", 1.0),
-            *_scaled("init_kaiming", 2.0), *_forward_activations(rng), *_activation_stats(rng)]
+            *_scaled("init_kaiming", 2.0), *_forward_activations(rng), *_activation_stats(rng),
+            *_backward_weights(rng)]

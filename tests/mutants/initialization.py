@@ -374,3 +374,123 @@ def activation_stats_ddof1(activations):
     """Sample standard deviations (ddof=1), returned as one (2, L) array."""
     arrays = [np.ravel(np.asarray(a, dtype=float)) for a in activations]
     return np.array([[a.mean() for a in arrays], [a.std(ddof=1) for a in arrays]])
+
+
+# backward_weights ------------------------------------------------------------------------
+@mutant("backward_weights")
+def backward_weights_no_derivative(x, weights, outputs, upstream, activation_grad):
+    """Leaves out the activation's derivative: dL/ds_l = dL/dh_l."""
+    inputs = [np.asarray(x, dtype=float)] + list(outputs[:-1])
+    grad_h, grads = np.asarray(upstream, dtype=float), [None] * len(weights)
+    for k in reversed(range(len(weights))):
+        grads[k] = inputs[k].T @ grad_h
+        grad_h = grad_h @ weights[k].T
+    return grads
+
+
+@mutant("backward_weights")
+def backward_weights_pre_activation(x, weights, outputs, upstream, activation_grad):
+    """Evaluates activation_grad at the pre-activation s_l = h_(l-1) W_l, not at the output h_l."""
+    inputs = [np.asarray(x, dtype=float)] + list(outputs[:-1])
+    grad_h, grads = np.asarray(upstream, dtype=float), [None] * len(weights)
+    for k in reversed(range(len(weights))):
+        grad_s = grad_h * activation_grad(inputs[k] @ weights[k])
+        grads[k] = inputs[k].T @ grad_s
+        grad_h = grad_s @ weights[k].T
+    return grads
+
+
+@mutant("backward_weights")
+def backward_weights_transposed(x, weights, outputs, upstream, activation_grad):
+    """dL/ds_l.T @ h_(l-1): the transpose of each weight gradient."""
+    inputs = [np.asarray(x, dtype=float)] + list(outputs[:-1])
+    grad_h, grads = np.asarray(upstream, dtype=float), [None] * len(weights)
+    for k in reversed(range(len(weights))):
+        grad_s = grad_h * activation_grad(outputs[k])
+        grads[k] = grad_s.T @ inputs[k]
+        grad_h = grad_s @ weights[k].T
+    return grads
+
+
+@mutant("backward_weights")
+def backward_weights_not_through_weights(x, weights, outputs, upstream, activation_grad):
+    """Passes dL/ds_l down unchanged instead of dL/ds_l @ W_l.T (runs only on square layers)."""
+    inputs = [np.asarray(x, dtype=float)] + list(outputs[:-1])
+    grad_h, grads = np.asarray(upstream, dtype=float), [None] * len(weights)
+    for k in reversed(range(len(weights))):
+        grad_s = grad_h * activation_grad(outputs[k])
+        grads[k] = inputs[k].T @ grad_s
+        grad_h = grad_s
+    return grads
+
+
+@mutant("backward_weights")
+def backward_weights_reversed(x, weights, outputs, upstream, activation_grad):
+    """Appends the gradients from the last layer down and returns them in that order."""
+    inputs = [np.asarray(x, dtype=float)] + list(outputs[:-1])
+    grad_h, grads = np.asarray(upstream, dtype=float), []
+    for k in reversed(range(len(weights))):
+        grad_s = grad_h * activation_grad(outputs[k])
+        grads.append(inputs[k].T @ grad_s)
+        grad_h = grad_s @ weights[k].T
+    return grads
+
+
+@mutant("backward_weights")
+def backward_weights_derivative_not_passed_down(x, weights, outputs, upstream, activation_grad):
+    """Uses f' for dL/dW_l but passes dL/dh_l @ W_l.T (without f') to the layer below."""
+    inputs = [np.asarray(x, dtype=float)] + list(outputs[:-1])
+    grad_h, grads = np.asarray(upstream, dtype=float), [None] * len(weights)
+    for k in reversed(range(len(weights))):
+        grads[k] = inputs[k].T @ (grad_h * activation_grad(outputs[k]))
+        grad_h = grad_h @ weights[k].T
+    return grads
+
+
+@mutant("backward_weights")
+def backward_weights_layer_output(x, weights, outputs, upstream, activation_grad):
+    """h_l.T @ dL/ds_l: the layer's output in place of its input h_(l-1)."""
+    grad_h, grads = np.asarray(upstream, dtype=float), [None] * len(weights)
+    for k in reversed(range(len(weights))):
+        grad_s = grad_h * activation_grad(outputs[k])
+        grads[k] = outputs[k].T @ grad_s
+        grad_h = grad_s @ weights[k].T
+    return grads
+
+
+@mutant("backward_weights")
+def backward_weights_mean_again(x, weights, outputs, upstream, activation_grad):
+    """Divides every gradient by the number of examples, although upstream already holds any 1/N."""
+    inputs = [np.asarray(x, dtype=float)] + list(outputs[:-1])
+    grad_h, grads = np.asarray(upstream, dtype=float), [None] * len(weights)
+    for k in reversed(range(len(weights))):
+        grad_s = grad_h * activation_grad(outputs[k])
+        grads[k] = inputs[k].T @ grad_s / len(inputs[k])
+        grad_h = grad_s @ weights[k].T
+    return grads
+
+
+@valid("backward_weights")
+def backward_weights_einsum_prepend(x, weights, outputs, upstream, activation_grad):
+    """np.einsum for both products over reversed lists; the result list grows at the front."""
+    layer_inputs = [np.array(x, dtype=float), *outputs[:-1]]
+    delta, result = np.asarray(upstream, dtype=float), []
+    for W, h_in, h_out in zip(weights[::-1], layer_inputs[::-1], outputs[::-1]):
+        delta = delta * activation_grad(h_out)
+        result.insert(0, np.einsum("ni,nj->ij", h_in, delta))
+        delta = np.einsum("nj,ij->ni", delta, W)
+    return result
+
+
+@valid("backward_weights")
+def backward_weights_per_example(x, weights, outputs, upstream, activation_grad):
+    """One example at a time: sums the outer products h_(l-1)[n] x dL/ds_l[n]; returns a tuple."""
+    x = np.asarray(x, dtype=float)
+    totals = [np.zeros(np.shape(W)) for W in weights]
+    for n in range(len(x)):
+        grad_h = np.asarray(upstream[n], dtype=float)
+        for k in range(len(weights) - 1, -1, -1):
+            grad_s = grad_h * activation_grad(outputs[k][n])
+            totals[k] += np.outer(x[n] if k == 0 else outputs[k - 1][n], grad_s)
+            grad_h = np.dot(weights[k], grad_s)
+    return tuple(totals)
