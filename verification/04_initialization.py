@@ -5,9 +5,9 @@ rng from a Seed, reproducible from the seed and different for another seed). Lay
 activation_stats have >= 2e4 entries and the check an rtol of 1e-4, so that ddof=0 and
 ddof=1 standard deviations both pass (they differ by a factor sqrt(n / (n - 1)), below
 3e-5 here), while every catalogued mistake is off by far more; larger layers would make
-every work unit carry megabytes of inputs. backward_weights gets networks whose outputs come
-from the reference forward pass, and the activation's derivative as a named function of the
-output h (Func("tanh_grad_from_output"), Func("relu_grad_from_output")).
+every work unit carry megabytes of inputs. backward_weights gets networks whose outputs are
+computed by the reference forward pass, and the activation's derivative as a named function
+of the output h (Func("tanh_grad_from_output"), Func("relu_grad_from_output")).
 """
 
 import numpy as np
