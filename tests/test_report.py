@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from autograder import sandbox
+from autograder import grading_log, sandbox
 from autograder.reference import answered
 from tests.course_copy import autograder, make_course, read, submit
 
@@ -63,7 +63,7 @@ def test_failures_without_a_catalogued_mistake_are_listed(graded):
 
 
 def test_scores_cells_statuses_and_names(graded):
-    _, model = graded
+    root, model = graded
     students = {s["student_id"]: s for s in model["students"]}
     assert set(students) == {*PLANTED, "full", "blank", "absent", "late"}
     assert students["full"]["score"] == 12 and students["blank"]["score"] == 0
@@ -78,7 +78,9 @@ def test_scores_cells_statuses_and_names(graded):
     assert hardest["grade_id"] == "test_l2_loss"
     assert hardest["pass_rate"] == pytest.approx(1 / 6)
     assert hardest["failed"] == sorted([*PLANTED, "blank"])
-    assert all(s["seconds"] > 0 for s in model["students"] if s["cells"])
+    recorded = {r["student"]: r["seconds"]["total"] for r in grading_log.records(root)
+                if r.get("seconds")}
+    assert {s["student_id"]: s["seconds"] for s in model["students"] if s["cells"]} == recorded
 
 
 def test_the_page_and_the_course_page_are_written(graded):
