@@ -147,18 +147,23 @@ def test_a_student_runs_fails_answers_and_passes(lab, browser_page, tmp_path):
         "l2_loss: all visible tests passed.", timeout=60_000)
 
 
-def test_an_explorer_reacts_to_its_slider_in_jupyterlab(lab, browser_page, tmp_path):
-    from playwright.sync_api import expect
-
-    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
-    shutil.copytree(ROOT / "source" / ASSIGNMENT, tmp_path / "source" / ASSIGNMENT)
-    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
-    page = browser_page
-    page.goto(lab(tmp_path, f"notebooks/{ASSIGNMENT}_explorer.ipynb"))
+def _run_explorer(lab, page, folder, assignment):
+    """``page`` showing ``assignment``'s explorer in a course copy at ``folder``, every cell
+    started (Run All Cells)."""
+    shutil.copy(ROOT / "nbgrader_config.py", folder)
+    shutil.copytree(ROOT / "source" / assignment, folder / "source" / assignment)
+    shutil.copytree(ROOT / "notebooks", folder / "notebooks")
+    page.goto(lab(folder, f"notebooks/{assignment}_explorer.ipynb"))
     _wait_for_kernel(page)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
     page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+    return page
 
+
+def test_an_explorer_reacts_to_its_slider_in_jupyterlab(lab, browser_page, tmp_path):
+    from playwright.sync_api import expect
+
+    page = _run_explorer(lab, browser_page, tmp_path, ASSIGNMENT)
     explorer = page.locator(".jp-Cell", has_text="def landscape(")
     slider = explorer.locator(".widget-slider", has_text="outliers")
     expect(slider).to_be_visible(timeout=60_000)
@@ -178,16 +183,7 @@ def test_an_explorer_greys_out_idle_controls_and_shows_the_last_of_rapid_changes
         lab, browser_page, tmp_path):
     from playwright.sync_api import expect
 
-    assignment = "03_activations"
-    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
-    shutil.copytree(ROOT / "source" / assignment, tmp_path / "source" / assignment)
-    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
-    page = browser_page
-    page.goto(lab(tmp_path, f"notebooks/{assignment}_explorer.ipynb"))
-    _wait_for_kernel(page)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
-    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
-
+    page = _run_explorer(lab, browser_page, tmp_path, "03_activations")
     explorer = page.locator(".jp-Cell", has_text="def show_depth(")
     menu = explorer.locator(".widget-dropdown select")
     slope = explorer.locator(".widget-slider", has_text="leaky slope").locator(".widget-readout")
