@@ -36,8 +36,8 @@ MARKER = ".edition"
 PACKAGE = Path(__file__).parent
 # The modules students get: what the notebooks import, and what `autograder check` needs
 # (check.py, when it exists, with everything it imports or starts with `python -m`).
-STUDENT_MODULES = ("__init__.py", "__main__.py", "checks.py", "mistakes.py", "cells.py",
-                   "interactive.py")
+STUDENT_MODULES = ("__init__.py", "__main__.py", "callables.py", "checks.py", "mistakes.py",
+                   "cells.py", "interactive.py")
 CHECK_MODULE = "check.py"
 # Never shipped to students: they load the answers and the verification cases, or grade a
 # class. A module students need that imports one of them at module level fails the

@@ -105,7 +105,7 @@ IMPORTS = [
     ("unittest.mock", "imports a mocking library"), ("mock", "imports a mocking library"),
 ]
 IMPORT_OK = ("IPython.display", "IPython.core.display", "IPython.get_ipython",
-             "autograder.checks", "autograder.interactive")
+             "autograder.callables", "autograder.checks", "autograder.interactive")
 STAR_OK = frozenset({"numpy", "math", "cmath"})
 
 # Calls that take file paths: how many leading positional arguments are paths.
