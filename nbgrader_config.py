@@ -8,6 +8,25 @@ c.OverwriteCells.add_missing_cells = True
 # Generous per-cell limit; an infinite loop in one submission costs that cell, not the class
 # (the sandbox limits the whole notebook too).
 c.Execute.timeout = 120
+# `nbgrader autograde` and the formgrader's Autograde button grade exactly as `autograder
+# grade` does: the student's cells in the sandbox, the grade cells in the grading process.
+c.Autograde.sanitize_preprocessors = [
+    "autograder.inject.PlainUnknownIds",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "autograder.inject.GradeInSandbox",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 # Feedback shows what failed and why, but neither the hidden tests' source nor the
 # traceback lines that would quote it.
 c.GenerateFeedback.preprocessors = [
@@ -24,6 +43,5 @@ c.Sandbox.processes = 256         # processes and threads (RLIMIT_NPROC)
 c.Sandbox.file_size_mb = 64       # largest file a submission may write (RLIMIT_FSIZE)
 c.Sandbox.disk_mb = 256           # private working folder and /tmp, each
 c.Sandbox.wall_seconds = 600      # a whole notebook; c.Execute.timeout limits each cell
-c.Sandbox.verify_seconds = 120    # loading the solution cells and calling every function
 c.Sandbox.output_kb = 4096        # output beyond this is cut as it arrives
 c.Sandbox.figures = False         # True: draw figures while grading, so feedback shows them

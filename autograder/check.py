@@ -6,10 +6,11 @@ before handing in. It needs no gradebook and never writes the notebook file:
 - the notebook's grade cells are restored from the course's source notebook (the hidden
   tests included) the way nbgrader restores them; in a student edition (no source/) from
   the release notebook if there is one, else they run as they are (visible tests only);
-- the notebook runs through :func:`autograder.work.grade_unit`, the unit `grade` runs, in
-  the sandbox when bubblewrap works here, else as a plain process;
-- where verification/<assignment>.py and source/ exist, each grade cell keeps its points
-  only if the functions it tests also pass the grader's checks on unseen inputs.
+- the notebook runs through :func:`autograder.work.grade_unit`, the unit `grade` runs: the
+  student's cells in the sandbox when bubblewrap works here (else as a plain process), the
+  grade cells in this process, calling the student's functions through proxies;
+- where verification/<assignment>.py and source/ exist, its cases run as hidden tests of
+  the grade cell each belongs to.
 """
 
 from . import startup  # noqa: F401 - first: makes importing nbformat faster
@@ -42,7 +43,7 @@ class CellResult:
     passed: bool
     points: float
     max_points: float
-    message: str = ""    # why it failed: the error's `ename: evalue`, or verification's reason
+    message: str = ""    # why it failed: the error's `ename: evalue`
 
 
 @dataclass
@@ -252,18 +253,16 @@ def _error_message(cell):
     return _first_lines(f"{name}: {value}" if value.strip() else name)
 
 
-def score(executed, failures):
+def score(executed):
     """Per grade cell of ``executed``, in notebook order: full points when its outputs show
-    no error (stderr alone costs nothing) and its functions did not fail verification."""
+    no error."""
     tests = []
     for cell in executed.cells:
         meta = nbgrader_meta(cell)
         if not meta.get("grade") or cell.cell_type != "code":
             continue
         points = float(meta.get("points") or 0)
-        message = _error_message(cell) or (
-            _first_lines(f"VerificationError: {failures[meta['grade_id']]}")
-            if meta["grade_id"] in failures else "")
+        message = _error_message(cell) or ""
         tests.append(CellResult(grade_id=meta["grade_id"], passed=not message,
                                 points=0.0 if message else points, max_points=points,
                                 message=message))
@@ -301,13 +300,10 @@ def check(*, notebook, root=None, sandbox=None, log=print):
     limits = _limits(folder, sandboxing.available() if automatic else bool(sandbox))
     _require(limits)
     job = Job(student="self-check", assignment=assignment, notebook=nbformat.writes(prepared),
-              demonstrations=key.demonstrations if key else frozenset(),
-              manifest=key.manifest if key else [], inputs=key.inputs if key else {},
-              limits=limits, fonts=font_cache() if limits.enabled else {})
+              checks=key.checks if key else {}, limits=limits,
+              fonts=font_cache() if limits.enabled else {})
     result, sandboxed = _run(job, automatic)
-    executed = nbformat.reads(result.executed, as_version=4)
-    failures = key.cell_failures(result.outputs) if key else {}
-    tests = score(executed, failures)
+    tests = score(nbformat.reads(result.executed, as_version=4))
 
     if not source:
         notes.insert(0, VISIBLE_ONLY)
@@ -318,8 +314,8 @@ def check(*, notebook, root=None, sandbox=None, log=print):
     if not sandboxed:
         notes.append(NO_SANDBOX)
     if key is None:
-        notes.append("not verified: the grader's checks of your functions on inputs you have "
-                     "not seen (verification/) are not here; your instructor runs them")
+        notes.append("not verified: the grader's hidden checks of your functions on inputs "
+                     "you have not seen (verification/) are not here; your instructor runs them")
     if not result.status.startswith("ok"):
         notes.append(f"the run did not finish normally: {result.status}")
     report = Report(notebook=path, assignment=assignment, tests=tests, notes=notes,

@@ -1,12 +1,12 @@
-"""`autograder grade ASSIGNMENT`: grade a class in sandboxes, in parallel, with every point
-verified outside the student's process.
+"""`autograder grade ASSIGNMENT`: grade a class in parallel, the student's code in sandboxes
+and the tests beside no student code.
 
 For each student the grading process (the only writer of the gradebook, feedback,
-autograder_grades.csv and the grading log) prepares the submission with nbgrader's own sanitizing,
-hands a :class:`~autograder.work.Job` to an executor (local processes, or a Dask cluster),
-and, as each result comes back, lets nbgrader score the executed notebook with a failure
-added to every grade cell whose functions failed verification, writes the feedback, the
-student's row of autograder_grades.csv and a log record. Submissions are only read.
+autograder_grades.csv and the grading log) prepares the submission with nbgrader's own
+sanitizing, hands a :class:`~autograder.work.Job` to an executor (local processes, or a Dask
+cluster), and, as each result comes back, lets nbgrader score the executed notebook, whose
+grade cells the trusted test runner judged, writes the feedback, the student's row of
+autograder_grades.csv and a log record. Submissions are only read.
 """
 
 import hashlib
@@ -29,7 +29,7 @@ from .course import CourseError, check_assignment, notebook
 from .execute import grade_cells
 from .executors import executor
 from .feedback import FeedbackWriter
-from .inject import PENDING, SANITIZERS, Injection, InjectResults, prepare
+from .inject import PENDING, SANITIZERS, InjectResults, prepare
 from .nbgrader_api import open_api
 from .progress import Progress
 from .sandbox import Limits, font_cache
@@ -91,15 +91,13 @@ class ClassGrader:
             return grades_csv.row(student, self.assignment, None, self.max_score,
                                   f"not graded: nbgrader could not prepare it ({error})"[:300])
         return Job(student=student, assignment=self.assignment, notebook=nbformat.writes(nb),
-                   demonstrations=self.key.demonstrations, manifest=self.key.manifest,
-                   inputs=self.key.inputs, limits=self.limits, fonts=self.fonts)
+                   checks=self.key.checks, limits=self.limits, fonts=self.fonts)
 
     def record(self, result, sandboxed):
         """Score ``result`` through nbgrader, write feedback; return the row and log record."""
         student = result.student
         executed = nbformat.reads(result.executed, as_version=4)
-        failures = self.key.cell_failures(result.outputs)
-        PENDING[(self.assignment, student, self.assignment)] = Injection(executed, failures)
+        PENDING[(self.assignment, student, self.assignment)] = executed
         started = time.monotonic()
         try:
             graded = self.api.autograde(self.assignment, student)
@@ -107,13 +105,10 @@ class ClassGrader:
             PENDING.pop((self.assignment, student, self.assignment), None)
         result.seconds["gradebook"] = round(time.monotonic() - started, 3)
         passed = {g: o.error_name is None for g, o in grade_cells(executed).items()}
-        flags = [f"{g} passed in the notebook but its functions failed verification"
-                 for g, ok in passed.items() if ok and g in failures]
-        flags += self.noticed[student]
+        flags = list(dict.fromkeys([*self.noticed[student], *result.flags]))
         _, sha = self.submitted[student]
         matched = mistakes.by_grade_cell(executed)
-        cells = {g: {"notebook": ok, "verified": g not in failures, "why": failures.get(g, ""),
-                     "mistakes": matched.get(g, []) if not ok or g in failures else []}
+        cells = {g: {"passed": ok, "mistakes": [] if ok else matched.get(g, [])}
                  for g, ok in passed.items()}
         if not graded["success"]:
             status = f"error: autograding failed: {_reason(graded)}"

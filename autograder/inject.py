@@ -1,15 +1,13 @@
-"""The two ends of a sandboxed run inside nbgrader's autograde.
+"""The two ends of a graded run inside nbgrader's autograde.
 
 :func:`prepare` applies nbgrader's own sanitizing preprocessors (clear outputs, restore
 locked and grade cells from the gradebook, the kernelspec, metadata checks), after
 making cells of unknown or repeated grade ids plain, to a submission: what a worker
-executes. :class:`InjectResults` then takes the place of nbgrader's Execute
-preprocessor in ``autograde``: the same sanitizing yields the same cells, and it fills in
-the outputs the worker recorded, plus a failure in each grade cell whose functions failed
-verification. The grading process runs both; no student code runs in it.
+runs. :class:`InjectResults` then takes the place of nbgrader's Execute preprocessor in
+``autograde``: the same sanitizing yields the same cells, and it fills in the outputs the
+worker recorded (the student's cells from the sandbox, the grade cells from the trusted
+test runner). The grading process runs both; no student code runs in it.
 """
-
-from dataclasses import dataclass
 
 import nbformat
 from nbconvert.exporters.exporter import ResourcesDict
@@ -38,15 +36,7 @@ SANITIZERS = [PlainUnknownIds, ClearOutput, DeduplicateIds, OverwriteKernelspec,
 STDERR_NOTE = "[written to stderr; shown for information, it does not cost points]\n"
 
 
-@dataclass(frozen=True)
-class Injection:
-    """A worker's executed notebook and, per grade_id, why its functions failed verification."""
-
-    executed: nbformat.NotebookNode
-    failures: dict
-
-
-PENDING = {}  # (assignment, student, notebook) -> Injection, set by the grader around autograde
+PENDING = {}  # (assignment, student, notebook) -> the worker's executed notebook
 
 
 def prepare(api, assignment, student, nb):
@@ -73,28 +63,49 @@ def _informational(outputs):
     return kept
 
 
+def fill(nb, executed):
+    """Put the outputs of ``executed`` (the worker's run of the same cells) into ``nb``."""
+    if [(c.cell_type, c.source) for c in nb.cells] != \
+            [(c.cell_type, c.source) for c in executed.cells]:
+        raise ValueError("the executed notebook does not match the submission")
+    for cell, done in zip(nb.cells, executed.cells, strict=True):
+        if cell.cell_type != "code":
+            continue
+        cell.outputs, cell.execution_count = done.outputs, done.get("execution_count")
+        if nbgrader_meta(cell).get("grade"):
+            cell.outputs = _informational(cell.outputs)
+    nb.metadata["language_info"] = executed.metadata.get("language_info", {})
+    return nb
+
+
 class InjectResults(NbGraderPreprocessor):
-    """Replaces nbgrader's Execute: outputs come from the worker, verdicts from verification."""
+    """Replaces nbgrader's Execute in `autograder grade`: the worker ran the notebook."""
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
-        injection = PENDING[(info["assignment"], info["student"], info["notebook"])]
-        executed = injection.executed
-        if [(c.cell_type, c.source) for c in nb.cells] != \
-                [(c.cell_type, c.source) for c in executed.cells]:
-            raise ValueError("the executed notebook does not match the submission")
-        for cell, done in zip(nb.cells, executed.cells, strict=True):
-            if cell.cell_type != "code":
-                continue
-            cell.outputs, cell.execution_count = done.outputs, done.get("execution_count")
-            grade_id = nbgrader_meta(cell).get("grade_id")
-            if nbgrader_meta(cell).get("grade"):
-                cell.outputs = _informational(cell.outputs)
-                failed = any(o.output_type == "error" for o in cell.outputs)
-                if grade_id in injection.failures and not failed:
-                    message = injection.failures[grade_id]
-                    cell.outputs.append(nbformat.v4.new_output(
-                        "error", ename="VerificationError", evalue=message,
-                        traceback=[f"VerificationError: {message}"]))
-        nb.metadata["language_info"] = executed.metadata.get("language_info", {})
-        return nb, resources
+        return fill(nb, PENDING[(info["assignment"], info["student"], info["notebook"])]), \
+            resources
+
+
+class GradeInSandbox(NbGraderPreprocessor):
+    """Replaces nbgrader's Execute in `nbgrader autograde` and the formgrader's Autograde
+    button (nbgrader_config.py names it): the work unit `autograder grade` runs, so a
+    submission gets one score whichever way it is graded."""
+
+    def preprocess(self, nb, resources):
+        from nbgrader.coursedir import CourseDirectory
+
+        from . import sandbox
+        from .answer_key import AnswerKey
+        from .work import Job, grade_unit
+
+        info = resources["nbgrader"]
+        timeout = self.config.Execute.get("timeout", 30)
+        limits = sandbox.Limits.from_config(self.config, timeout)
+        sandbox.require(limits)
+        key = AnswerKey.load(CourseDirectory(config=self.config).root, info["assignment"])
+        job = Job(student=info["student"], assignment=info["assignment"],
+                  notebook=nbformat.writes(nb), checks=key.checks, limits=limits,
+                  fonts=sandbox.font_cache() if limits.enabled else {})
+        executed = nbformat.reads(grade_unit(job).executed, as_version=4)
+        return fill(nb, executed), resources

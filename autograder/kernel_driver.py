@@ -1,21 +1,30 @@
-"""Inside the sandbox: execute a notebook and report each cell's outputs as it finishes.
+"""Inside the sandbox: run the student's cells in an IPython kernel and relay a grade cell's
+calls to it.
 
-``python -m autograder.run_notebook FD`` reads /work/in/notebook.ipynb and
-/work/in/settings.json and writes one JSON line per executed code cell to file descriptor
-FD: ``{"cell": index, "outputs": [...], "execution_count": n}``, then ``{"dead": index}``
-if the kernel died or ``{"done": true}``. Reporting cell by cell keeps what ran before a
-wall-clock kill. Output beyond the limit is dropped as it arrives, not stored. Figures
-are not drawn unless settings.json asks for them.
+``python -m autograder.kernel_driver FD`` reads /work/in/notebook.ipynb, whose grade cells
+are empty (their tests never enter the sandbox), and /work/in/settings.json. It executes
+every other code cell in order, exactly as nbclient does, and writes one frame per cell to
+file descriptor FD (:mod:`autograder.plain_data` frames): ``{"cell": i, "outputs": [...],
+"execution_count": n}``. At a grade cell it writes ``{"grade": i}`` and relays the trusted
+test runner's requests, read from standard input, to a forked copy of the kernel
+(:mod:`autograder.kernel_calls`) until the runner sends ``{"op": "end"}``. It ends with
+``{"dead": i}`` if the kernel died in cell i, else ``{"done": true}``. Output beyond the
+limit is dropped as it arrives; figures are not drawn unless settings.json asks for them.
 """
 
+import asyncio
+import ctypes
 import json
 import os
+import secrets
 import shutil
+import socket
 import sys
 from pathlib import Path
 
 from . import startup  # noqa: F401 - before nbformat
 from .inbox import inbox
+from .plain_data import FrameError, read_frame, write_frame
 
 import nbformat  # noqa: E402, I001
 from nbclient import NotebookClient  # noqa: E402
@@ -23,6 +32,8 @@ from nbclient.exceptions import DeadKernelError  # noqa: E402
 
 TIMEOUT_ERROR = {"ename": "CellTimeoutError", "evalue": "the cell ran longer than the time limit",
                  "traceback": ["CellTimeoutError: the cell ran longer than the time limit"]}
+GRADE_CELL = "autograder_grade_cell"  # cell metadata key: a grade cell, emptied
+CONNECT_SECONDS = 20
 
 
 class ReportingClient(NotebookClient):
@@ -74,8 +85,141 @@ class ReportingClient(NotebookClient):
                 traceback=content.get("traceback") or [content["ename"]]))
 
     def send(self, message):
-        self.channel.write(json.dumps(message) + "\n")
-        self.channel.flush()
+        write_frame(self.channel, message)
+
+    async def run_all(self, requests, folder):
+        """Every cell in order: student cells in the kernel, grade cells relayed."""
+        async with self.async_setup_kernel(cwd=os.getcwd()):
+            reply = await self.async_wait_for_reply(await _maybe_await(self.kc.kernel_info()))
+            if reply is not None:
+                self.nb.metadata["language_info"] = reply["content"].get("language_info", {})
+            dead = None
+            for index, cell in enumerate(self.nb.cells):
+                if cell.metadata.get(GRADE_CELL):
+                    self.send({"grade": index})
+                    if dead is None:
+                        await self.relay(requests, folder)
+                    else:
+                        _refuse_all(requests, self.channel, f"the kernel died in cell {dead + 1}")
+                elif dead is None:
+                    try:
+                        await self.async_execute_cell(
+                            cell, index, execution_count=self.code_cells_executed + 1)
+                    except DeadKernelError:
+                        dead = index
+                        self.send({"dead": index})
+        return dead
+
+    async def relay(self, requests, folder):
+        """Serve one grade cell: fork the kernel when the first request comes, pass every
+        request to the copy and its answer back, until the runner says end."""
+        calls = None
+        try:
+            while True:
+                request, blobs = read_frame(requests)
+                if request.get("op") == "end":
+                    return
+                if calls is None:
+                    calls = await self.fork(folder)
+                reply, out = calls.ask(request, blobs)
+                write_frame(self.channel, reply, out)
+        finally:
+            if calls is not None:
+                await calls.close()
+
+    async def fork(self, folder):
+        """A connection to a fresh forked copy of the kernel (or a dead one that says why)."""
+        path = folder / f"calls-{secrets.token_hex(8)}.sock"
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(str(path))
+        listener.listen(1)
+        listener.settimeout(CONNECT_SECONDS)
+        # A user expression, not code: input transformers and cell hooks never see it.
+        serve = (f'__import__("autograder.kernel_calls", fromlist=["serve_forked"])'
+                 f'.serve_forked({str(path)!r})')
+        msg_id = self.kc.execute("", silent=True, store_history=False, allow_stdin=False,
+                                 user_expressions={"calls": serve})
+        try:
+            connection, _ = listener.accept()
+        except OSError:
+            self.send({"flag": "the kernel did not answer the grader's calls (a changed "
+                               "import system, a hook or a blocked kernel)"})
+            return Calls(None, None, self, msg_id, "the kernel did not answer the grader's calls")
+        finally:
+            listener.close()
+            path.unlink(missing_ok=True)
+        calls = Calls(connection, None, self, msg_id)
+        try:
+            hello, _ = read_frame(calls.stream)
+            calls.pid = int(hello["hello"])
+        except (EOFError, FrameError, OSError, KeyError, TypeError, ValueError):
+            calls.fail("the kernel's copy did not introduce itself")
+        return calls
+
+
+class Calls:
+    """The connection to the forked copy of the kernel that answers one grade cell."""
+
+    def __init__(self, connection, pid, client, msg_id, failure=None):
+        self.connection, self.pid, self.client, self.msg_id = connection, pid, client, msg_id
+        self.stream = connection.makefile("rwb") if connection else None
+        self.failure = failure
+
+    def fail(self, why):
+        self.failure = why
+        self.kill()
+
+    def ask(self, request, blobs):
+        """The copy's answer to ``request`` (its time limit in request["seconds"])."""
+        if self.failure:
+            return {"ok": False, "failure": self.failure}, []
+        seconds = request.get("seconds")
+        self.connection.settimeout(float(seconds) if isinstance(seconds, (int, float)) else None)
+        try:
+            write_frame(self.stream, request, blobs)
+            return read_frame(self.stream)
+        except TimeoutError:
+            self.fail(f"a call did not finish within {seconds:g} s")
+        except (EOFError, OSError, FrameError):
+            self.fail("the kernel's copy died during a call (the function crashed the process "
+                      "or exited)")
+        return {"ok": False, "failure": self.failure}, []
+
+    def kill(self):
+        if self.pid:
+            try:
+                os.kill(self.pid, 9)
+            except OSError:
+                pass
+
+    async def close(self):
+        """End the copy and wait for the kernel to be idle again."""
+        if self.connection is not None:
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            self.stream.close()
+            self.connection.close()
+        if self.failure:
+            self.kill()
+        try:
+            await self.client.async_wait_for_reply(self.msg_id)
+        except Exception:  # noqa: BLE001 - a kernel that dies now fails the next cell
+            pass
+
+
+def _refuse_all(requests, channel, why):
+    """Answer every request of a grade cell with ``why`` until the runner says end."""
+    while True:
+        request, _ = read_frame(requests)
+        if request.get("op") == "end":
+            return
+        write_frame(channel, {"ok": False, "failure": why})
+
+
+async def _maybe_await(value):
+    return await value if asyncio.iscoroutine(value) else value
 
 
 def _undrawn_figure(msg):
@@ -93,12 +237,24 @@ def _matplotlib_cache(folder):
         shutil.copy(font_list, target / font_list.name)
 
 
+def _undumpable():
+    """Keep the kernel (same uid) from tracing this process or reading its descriptors."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
+    except (OSError, AttributeError):
+        pass
+
+
 def main(argv):
-    channel = os.fdopen(int(argv[0]), "w", encoding="utf-8")
+    _undumpable()
+    channel = os.fdopen(int(argv[0]), "wb")
+    requests = sys.stdin.buffer
     folder = inbox()
     settings = json.loads((folder / "settings.json").read_text())
     nb = nbformat.reads((folder / "notebook.ipynb").read_text(encoding="utf-8"), as_version=4)
     _matplotlib_cache(folder)
+    sockets = Path(os.environ.get("TMPDIR", "/tmp")) / f"autograder-{secrets.token_hex(8)}"
+    sockets.mkdir(mode=0o700)
     figures = bool(settings.get("figures"))
     arguments = ["--HistoryManager.hist_file=:memory:"]
     if not figures:  # drawing figures is a third of the time and no points
@@ -110,11 +266,11 @@ def main(argv):
         on_cell_executed=ReportingClient.record_reply_error,
         shutdown_kernel="immediate", extra_arguments=arguments)
     try:
-        client.execute(cwd=os.getcwd())
-    except DeadKernelError:
-        client.send({"dead": client.current_index})
-        return 0
-    client.send({"done": True})
+        dead = asyncio.run(client.run_all(requests, sockets))
+    except (EOFError, FrameError):
+        return 0  # the runner stopped talking: nothing more to do
+    if dead is None:
+        client.send({"done": True})
     return 0
 
 

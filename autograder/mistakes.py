@@ -1,11 +1,14 @@
-"""The catalogued mistakes a failed test matched, recorded as data while the notebook runs.
+"""The catalogued mistakes a failed test matched, recorded as data while the tests run.
 
-When a check names a likely mistake, :func:`publish` adds a ``display_data`` output of the
-MIME type :data:`MIME` to the cell: JupyterLab and nbconvert have no renderer for it, so
+When a check names a likely mistake, :func:`publish` records it: while grading, the trusted
+test runner collects it (:func:`recording`) and adds it to the grade cell as a
+``display_data`` output of the MIME type :data:`MIME`; in a student's kernel it is published
+as such an output directly. JupyterLab and nbconvert have no renderer for that type, so
 students never see it, and grading reads it back with :func:`by_grade_cell` instead of
-parsing message text. It is written inside the sandbox, so it is read as untrusted data: it
-describes a failure for the class report and never changes a score.
+parsing message text. It describes a failure for the class report and never changes a score.
 """
+
+from contextlib import contextmanager
 
 from .cells import nbgrader_meta
 
@@ -14,16 +17,32 @@ _MAX_TEXT = 300
 _MAX_MISTAKES = 8
 
 
+_SINKS = []
+
+
+@contextmanager
+def recording(sink):
+    """Within the block, :func:`publish` appends its payloads to the list ``sink``."""
+    _SINKS.append(sink)
+    try:
+        yield sink
+    finally:
+        _SINKS.pop()
+
+
 def publish(call, descriptions):
-    """Record that ``call`` returned what the ``descriptions``' mistakes return (a no-op
-    outside an IPython kernel)."""
+    """Record that ``call`` returned what the ``descriptions``' mistakes return (into the
+    innermost :func:`recording`, else as an output in an IPython kernel, else nowhere)."""
+    payload = {"call": str(call), "mistakes": [str(d) for d in descriptions]}
+    if _SINKS:
+        _SINKS[-1].append(payload)
+        return
     try:
         from IPython import get_ipython
         from IPython.display import publish_display_data
     except ImportError:
         return
     if get_ipython() is not None:
-        payload = {"call": str(call), "mistakes": [str(d) for d in descriptions]}
         publish_display_data({MIME: payload})
 
 

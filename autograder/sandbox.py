@@ -11,6 +11,7 @@ untrusted data.
 
 import fcntl
 import os
+import queue
 import resource
 import shutil
 import signal
@@ -26,6 +27,8 @@ from pathlib import Path
 
 from traitlets import Bool, Integer
 from traitlets.config import Configurable
+
+from . import plain_data
 
 INSTALL_HINT = ("bubblewrap is not installed: grading runs every submission in a bwrap sandbox. "
                 "Install it (Debian/Ubuntu: `sudo apt-get install bubblewrap`; Fedora: `sudo dnf "
@@ -53,8 +56,6 @@ class Sandbox(Configurable):
     disk_mb = Integer(256, help="Size of the private working folder and of /tmp, MiB each"
                       ).tag(config=True)
     wall_seconds = Integer(600, help="Wall clock for a whole notebook, seconds").tag(config=True)
-    verify_seconds = Integer(120, help="Wall clock for verifying a submission's functions, "
-                             "seconds").tag(config=True)
     output_kb = Integer(4096, help="Output a notebook may produce, KiB: a flood is cut"
                         ).tag(config=True)
     figures = Bool(False, help="Draw figures while grading, so feedback shows them (about a "
@@ -72,7 +73,6 @@ class Limits:
     file_size_mb: int = 64
     disk_mb: int = 256
     wall_seconds: int = 600
-    verify_seconds: int = 120
     output_kb: int = 4096
     cell_timeout: int = 120
     figures: bool = False
@@ -85,23 +85,6 @@ class Limits:
                  if n not in ("enabled", "cell_timeout", "figures")]
         return cls(enabled=enabled and sandbox.enabled, cell_timeout=int(cell_timeout),
                    figures=sandbox.figures, **{n: int(getattr(sandbox, n)) for n in names})
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a sandboxed run left: its exit status, what it said on the channel, stderr."""
-
-    returncode: int
-    channel: bytes
-    stderr: str
-    timed_out: bool
-    channel_cut: bool
-    seconds: float
-
-    @property
-    def signal(self):
-        """The signal that killed the process (negative return code), or None."""
-        return -self.returncode if self.returncode < 0 else None
 
 
 def font_cache():
@@ -260,10 +243,11 @@ def _drain(stream, limit, sink, cut):
     stream.close()
 
 
-def run(module, args, files, limits, wall_seconds, channel_limit):
-    """Run ``python -m module CHANNEL_FD *args`` in the sandbox (or, with the sandbox off, as
-    a plain process with the same limits) with ``files`` (name -> bytes) in /work/in; return
-    its Outcome. The process is killed after ``wall_seconds``."""
+@contextmanager
+def session(module, files, limits, wall_seconds):
+    """Start ``python -m module CHANNEL_FD`` in the sandbox (or, with the sandbox off, as a
+    plain process with the same limits) with ``files`` (name -> bytes) in /work/in; yield
+    its :class:`Session`. Its whole process tree is killed when the block ends."""
     with tempfile.TemporaryDirectory(prefix="autograder-in-") as folder:
         folder = Path(folder)
         folder.chmod(0o755)
@@ -271,18 +255,21 @@ def run(module, args, files, limits, wall_seconds, channel_limit):
             (folder / name).write_bytes(data)
             (folder / name).chmod(0o644)
         read_end, write_end = os.pipe()
-        argv = [sys.executable, "-m", module, str(write_end), *args]
+        argv = [sys.executable, "-m", module, str(write_end)]
         pipe = (read_end, write_end)
         if not limits.enabled:
-            return _spawn(argv, pipe, limits, wall_seconds, channel_limit, cwd=folder,
-                          env={**os.environ, **_plain_environment(folder)}, extra=0)
-        if os.geteuid() == 0:
-            with _uid_slot() as uid:
-                return _spawn(bwrap_command(argv, folder, limits, uid), pipe, limits, wall_seconds,
-                              channel_limit, extra=_processes_of(uid))
-        command = bwrap_command(argv, folder, limits)
-        return _spawn(command, pipe, limits, wall_seconds, channel_limit,
-                      extra=_processes_of(os.getuid()))
+            with Session(argv, pipe, limits, wall_seconds, cwd=folder,
+                         env={**os.environ, **_plain_environment(folder)}) as started:
+                yield started
+        elif os.geteuid() == 0:
+            with _uid_slot() as uid, Session(bwrap_command(argv, folder, limits, uid), pipe,
+                                             limits, wall_seconds,
+                                             extra=_processes_of(uid)) as started:
+                yield started
+        else:
+            with Session(bwrap_command(argv, folder, limits), pipe, limits, wall_seconds,
+                         extra=_processes_of(os.getuid())) as started:
+                yield started
 
 
 def _plain_environment(folder):
@@ -297,43 +284,121 @@ def _plain_environment(folder):
     return env
 
 
-def _spawn(command, pipe, limits, wall_seconds, channel_limit, cwd=None, env=None, extra=0):
-    """Start ``command`` with rlimits and the write end of ``pipe`` inherited; keep at most
-    ``channel_limit`` bytes of what it writes there; kill its whole session after
-    ``wall_seconds``."""
-    read_end, write_end = pipe
-    started = time.monotonic()
-    try:
-        process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            pass_fds=(write_end,), preexec_fn=_set_limits(limits, extra),
-            start_new_session=True, cwd=cwd, env=env)
-    except OSError as error:
-        os.close(read_end)
-        raise SandboxUnavailable(f"could not start {command[0]}: {error}") from error
-    finally:
-        os.close(write_end)
-    with process:
-        channel, stderr, cut, err_cut = [], [], [], []
-        readers = [threading.Thread(target=_drain, daemon=True,
-                                    args=(os.fdopen(read_end, "rb"), channel_limit, channel, cut)),
-                   threading.Thread(target=_drain, daemon=True,
-                                    args=(process.stderr, 65536, stderr, err_cut))]
-        for reader in readers:
-            reader.start()
-        timed_out = False
+class Session:
+    """A running sandboxed process that answers in frames (:mod:`autograder.plain_data`):
+    :meth:`send` writes to its standard input, :meth:`receive` reads its channel. Whatever it
+    says is untrusted: each frame is size-capped, and it is killed after ``wall_seconds``."""
+
+    def __init__(self, command, pipe, limits, wall_seconds, cwd=None, env=None, extra=0):
+        read_end, write_end = pipe
+        self.started = time.monotonic()
+        self.deadline = self.started + wall_seconds
+        self.timed_out = False
+        self.flags = []  # what the sandbox reported as suspicious (untrusted, size-capped)
         try:
-            process.wait(timeout=wall_seconds)
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, pass_fds=(write_end,),
+                preexec_fn=_set_limits(limits, extra), start_new_session=True, cwd=cwd, env=env)
+        except OSError as error:
+            os.close(read_end)
+            raise SandboxUnavailable(f"could not start {command[0]}: {error}") from error
+        finally:
+            os.close(write_end)
+        self.frames = queue.Queue()
+        self.stderr, self._stderr_cut = [], []
+        self.readers = [
+            threading.Thread(target=self._read_frames, args=(os.fdopen(read_end, "rb"),),
+                             daemon=True),
+            threading.Thread(target=_drain, args=(self.process.stderr, 65536, self.stderr,
+                                                  self._stderr_cut), daemon=True)]
+        for reader in self.readers:
+            reader.start()
+
+    def _read_frames(self, stream):
+        try:
+            while True:
+                self.frames.put(plain_data.read_frame(stream))
+        except (EOFError, OSError, plain_data.FrameError) as error:
+            self.frames.put(error)
+        finally:
+            stream.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def remaining(self):
+        """Seconds left of the wall clock."""
+        return self.deadline - time.monotonic()
+
+    def receive(self, seconds=None):
+        """The next (header, blobs) frame; Ended when the process stopped talking, or ran out
+        of its wall clock (``timed_out``), or of ``seconds``."""
+        limit = self.remaining() if seconds is None else min(seconds, self.remaining())
+        try:
+            frame = self.frames.get(timeout=max(limit, 0))
+        except queue.Empty:
+            if self.remaining() <= 0:
+                self.timed_out = True
+                self.kill()
+                raise Ended("the wall clock ran out") from None
+            raise Ended(f"no answer within {limit:.0f} s") from None
+        if isinstance(frame, Exception):
+            self.frames.put(frame)  # every later receive ends too
+            raise Ended(str(frame) or type(frame).__name__)
+        header, blobs = frame
+        if not isinstance(header, dict):
+            raise Ended("a message that is not a JSON object")
+        return header, blobs
+
+    def send(self, header, blobs=()):
+        """Write one frame to the process; False if it no longer listens."""
+        try:
+            plain_data.write_frame(self.process.stdin, header, blobs)
+        except (BrokenPipeError, OSError, ValueError):
+            return False
+        return True
+
+    def kill(self):
+        _kill_session(self.process)
+
+    def close(self):
+        """Kill the whole sandbox and collect its exit status and stderr."""
+        try:
+            self.process.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=max(0.0, min(5.0, self.remaining())))
         except subprocess.TimeoutExpired:
-            timed_out = True
-            _kill_session(process)
-            process.wait()
-        _kill_session(process)  # whatever it left behind (without a sandbox: its children)
-        for reader in readers:
+            pass
+        self.kill()  # whatever it left behind (without a sandbox: its children)
+        self.process.wait()
+        for reader in self.readers:
             reader.join(timeout=10)
-    return Outcome(returncode=process.returncode, channel=b"".join(channel),
-                   stderr=b"".join(stderr).decode("utf-8", "replace"), timed_out=timed_out,
-                   channel_cut=bool(cut), seconds=time.monotonic() - started)
+        self.seconds = time.monotonic() - self.started
+
+    @property
+    def returncode(self):
+        return self.process.returncode
+
+    @property
+    def signal(self):
+        """The signal that killed the process (negative return code), or None."""
+        code = self.process.returncode
+        return -code if code is not None and code < 0 else None
+
+    @property
+    def log(self):
+        """What the sandboxed processes wrote on stderr (at most 64 KiB)."""
+        return b"".join(self.stderr).decode("utf-8", "replace")
+
+
+class Ended(Exception):
+    """The sandboxed process stopped answering."""
 
 
 def _kill_session(process):

@@ -1,14 +1,14 @@
-"""Verification of the contract functions on secret inputs, decided outside the student's code.
+"""Verification cases: hidden tests of the contract functions on secret inputs, kept apart.
 
-The instructor's cases (``verification/<assignment>.py``, never published) are written to a
-folder as ``.npy`` files plus a JSON-serialisable manifest (:func:`encode`). A sandbox loads
-a student's solution cells and runs every manifest entry with :func:`run_entry`; only plain
-float arrays come back. The trusted grader runs the same entries on the reference functions
-and compares the two with :func:`check`, whose messages name the function, the case's label
-and shapes, never an input or an expected value.
+The instructor's cases (``verification/<assignment>.py``, never published) are hidden tests
+of one grade cell each (:attr:`Case.grade_id`, by default ``test_<function>``): when that
+cell's own tests pass, the trusted test runner calls the student's function on every case
+(:func:`call_case`, through the proxy into the sandbox) and compares the result with the
+reference functions' outputs (:func:`reference_outputs`) with :func:`check`, whose messages
+name the function, the case's label and shapes, never an input or an expected value. A
+failing case costs that cell's points and no other's.
 """
 
-import ast
 import importlib.util
 import re
 import warnings
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .cells import nbgrader_meta
+from . import callables
 
 SEED = 20_250_917
 """The one seed of every case's random inputs, so that grading is reproducible."""
@@ -38,28 +38,17 @@ GAUSSIAN_KURTOSIS = (2.75, 3.25)
 SEED_SHIFTS = (0, 0, 1)
 _GLOBAL_SEEDS = (101, 202, 303)
 
-_FILENAME = re.compile(r"[A-Za-z0-9_]+\.npy")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_DTYPES = {"int64": np.int64, "int32": np.int32, "float64": np.float64, "float32": np.float32}
-_KINDS = {"array", "list", "seed", "func", "value", "arrays", "lists"}
-_SCALARS = (bool, int, float, str, type(None))
-
-
-def _sigmoid(z):
-    """The logistic sigmoid without overflow."""
-    return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))
-
 
 FUNCTIONS = {
     "tanh": np.tanh,
-    "relu": lambda z: np.maximum(z, 0.0),
-    "sigmoid": _sigmoid,
+    "relu": callables.relu,
+    "sigmoid": callables.sigmoid,
     "sin": np.sin,
     "abs": np.abs,
-    "tanh_grad_from_output": lambda h: 1 - h ** 2,
-    "relu_grad_from_output": lambda h: (h > 0).astype(float),
+    "tanh_grad_from_output": callables.tanh_grad_from_output,
+    "relu_grad_from_output": callables.relu_grad_from_output,
 }
-"""The callables a case may pass; only their names cross the sandbox boundary."""
+"""The callables a case may pass: NumPy's and the public registry's, which cross by name."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,6 +91,7 @@ class Case:
     atol: float = 1e-9
     std: float | None = None
     label: str = ""
+    cell: str = ""  # the grade cell whose hidden tests these are; default test_<function>
 
     def __post_init__(self):
         object.__setattr__(self, "args", tuple(self.args))
@@ -117,8 +107,13 @@ class Case:
         return any(isinstance(v, Seed) for v in (*self.args, *self.kwargs.values()))
 
     @property
+    def grade_id(self):
+        """The grade cell this case belongs to: it costs that cell's points only."""
+        return self.cell or f"test_{self.function}"
+
+    @property
     def calls(self):
-        """How many calls run_entry makes for this case."""
+        """How many calls call_case makes for this case."""
         return len(SEED_SHIFTS) if self.seeded else 1
 
 
@@ -140,143 +135,22 @@ def load_cases(root, assignment):
     return cases
 
 
-# --- encoding ---------------------------------------------------------------------------
-def encode(cases, folder):
-    """Write the cases' arrays to ``folder`` as .npy files; return the JSON manifest."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    manifest = []
-    for index, case in enumerate(cases):
-        args = [_encode(v, folder, f"{index}_a{j}") for j, v in enumerate(case.args)]
-        kwargs = {}
-        for name, value in case.kwargs.items():
-            if not isinstance(name, str) or not _NAME.fullmatch(name):
-                raise ValueError(f"not a keyword argument name: {name!r}")
-            kwargs[name] = _encode(value, folder, f"{index}_k{name}")
-        manifest.append({"function": case.function, "args": args, "kwargs": kwargs,
-                         "repeat": case.seeded})
-    return manifest
-
-
-def _save(array, folder, key):
-    """Save a numeric array as ``<key>.npy``; return the file name."""
-    array = np.asarray(array)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"only numeric arrays cross the boundary, not dtype {array.dtype}")
-    np.save(folder / f"{key}.npy", array, allow_pickle=False)
-    return f"{key}.npy"
-
-
-def _encode(value, folder, key):
-    """The manifest form of one argument (arrays are written to folder)."""
+# --- calling ----------------------------------------------------------------------------
+def _argument(value, shift):
+    """The Python object an argument of a case stands for (a fresh one on every call)."""
     if isinstance(value, AsList):
-        return {"list": _save(value.array, folder, key)}
+        return value.array.tolist()
     if isinstance(value, Seed):
-        return {"seed": int(value.seed)}
+        return np.random.default_rng(value.seed + shift)
     if isinstance(value, Func):
-        return {"func": value.name}
+        return FUNCTIONS[value.name]
     if isinstance(value, np.ndarray):
-        return {"array": _save(value, folder, key)}
-    if isinstance(value, np.generic):
-        if value.dtype.name not in _DTYPES:
-            raise TypeError(f"unsupported NumPy scalar type {value.dtype}")
-        return {"value": value.item(), "dtype": value.dtype.name}
-    if isinstance(value, _SCALARS):
-        return {"value": value}
-    if isinstance(value, (list, tuple)) and all(isinstance(v, AsList) for v in value):
-        return {"lists": [_save(v.array, folder, f"{key}_{i}") for i, v in enumerate(value)]}
-    if isinstance(value, (list, tuple)) and all(isinstance(v, np.ndarray) for v in value):
-        return {"arrays": [_save(v, folder, f"{key}_{i}") for i, v in enumerate(value)]}
-    raise TypeError(f"cannot encode an argument of type {type(value).__name__}")
-
-
-# --- running ----------------------------------------------------------------------------
-def _filename(name):
-    """A validated plain file name inside the folder."""
-    if not isinstance(name, str) or not _FILENAME.fullmatch(name):
-        raise ValueError(f"not a plain .npy file name: {name!r}")
-    return name
-
-
-def _validate_arg(arg):
-    """Check one encoded argument strictly; return it."""
-    if not isinstance(arg, dict) or not arg:
-        raise ValueError(f"an argument must be a non-empty dict, not {arg!r}")
-    kinds = set(arg) & _KINDS
-    extra = set(arg) - _KINDS - {"dtype"}
-    if len(kinds) != 1 or extra or ("dtype" in arg and kinds != {"value"}):
-        raise ValueError(f"unknown or ambiguous argument kind: {sorted(arg)}")
-    kind = kinds.pop()
-    value = arg[kind]
-    if kind in ("array", "list"):
-        _filename(value)
-    elif kind in ("arrays", "lists"):
-        if not isinstance(value, list):
-            raise ValueError(f"{kind} must be a list of file names")
-        for name in value:
-            _filename(name)
-    elif kind == "seed":
-        if type(value) is not int or value < 0:
-            raise ValueError(f"a seed must be a non-negative int, not {value!r}")
-    elif kind == "func":
-        if not isinstance(value, str) or value not in FUNCTIONS:
-            raise ValueError(f"unknown function name {value!r}")
-    elif type(value) not in _SCALARS:
-        raise ValueError(f"a value must be a Python scalar, str or None, not {type(value)}")
-    elif "dtype" in arg and (arg["dtype"] not in _DTYPES or type(value) not in (int, float)):
-        raise ValueError(f"unsupported dtype {arg['dtype']!r} for value {value!r}")
-    return arg
-
-
-def _validate_entry(namespace, entry):
-    """Check a manifest entry strictly; return (function, args, kwargs, repeat)."""
-    if not isinstance(entry, dict) or set(entry) != {"function", "args", "kwargs", "repeat"}:
-        raise ValueError("an entry has exactly the keys function, args, kwargs and repeat")
-    name, args, kwargs, repeat = (entry[k] for k in ("function", "args", "kwargs", "repeat"))
-    if not isinstance(name, str) or not _NAME.fullmatch(name) or name.startswith("_"):
-        raise ValueError(f"not a contract function name: {name!r}")
-    if not isinstance(args, list) or not isinstance(kwargs, dict) or type(repeat) is not bool:
-        raise ValueError("args must be a list, kwargs a dict and repeat a bool")
-    for key in kwargs:
-        if not isinstance(key, str) or not _NAME.fullmatch(key):
-            raise ValueError(f"not a keyword argument name: {key!r}")
-    args = [_validate_arg(a) for a in args]
-    kwargs = {k: _validate_arg(v) for k, v in kwargs.items()}
-    function = namespace.get(name)
-    if not callable(function):
-        raise NameError(f"{name} is not defined as a function")
-    return function, args, kwargs, repeat
-
-
-def _load(folder, name):
-    """A read-only numeric array from folder/name, never unpickled."""
-    path = folder / _filename(name)
-    if path.is_symlink():
-        raise ValueError(f"{name} is a symbolic link")
-    array = np.load(path, allow_pickle=False)
-    if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf":
-        raise ValueError(f"{name} does not hold a numeric array")
-    array.flags.writeable = False
-    return array
-
-
-def _decode(arg, folder, shift):
-    """The Python object an encoded argument stands for (a fresh one on every call)."""
-    kind = next(k for k in arg if k in _KINDS)
-    value = arg[kind]
-    if kind == "array":
-        return _load(folder, value)
-    if kind == "list":
-        return _load(folder, value).tolist()
-    if kind == "arrays":
-        return [_load(folder, v) for v in value]
-    if kind == "lists":
-        return [_load(folder, v).tolist() for v in value]
-    if kind == "seed":
-        return np.random.default_rng(value + shift)
-    if kind == "func":
-        return FUNCTIONS[value]
-    return _DTYPES[arg["dtype"]](value) if "dtype" in arg else value
+        array = value.copy()
+        array.flags.writeable = False  # writing into an input fails, as it must
+        return array
+    if isinstance(value, (list, tuple)):
+        return [_argument(v, shift) for v in value]
+    return value
 
 
 def _as_floats(value):
@@ -293,32 +167,34 @@ def _flatten(result):
     return [_as_floats(result)]
 
 
-def run_entry(namespace, entry, folder):
-    """Call ``namespace[entry["function"]]`` as the manifest entry says; its outputs as
-    float arrays (a seeded entry: the outputs of all SEED_SHIFTS calls, concatenated).
-
-    Every call gets freshly decoded, read-only arrays, so writing into an input fails.
-    """
-    function, args, kwargs, repeat = _validate_entry(namespace, entry)
-    folder = Path(folder)
+def call_case(function, case, seed_global):
+    """Call ``function`` as ``case`` says; its outputs as float arrays (a seeded case: the
+    outputs of all SEED_SHIFTS calls, concatenated, with NumPy's global generator seeded
+    through ``seed_global`` before each call)."""
     outputs = []
-    state = np.random.get_state()
-    try:
-        for call, shift in enumerate(SEED_SHIFTS if repeat else (0,)):
-            call_args = [_decode(a, folder, shift) for a in args]
-            call_kwargs = {k: _decode(v, folder, shift) for k, v in kwargs.items()}
-            if repeat:
-                np.random.seed(_GLOBAL_SEEDS[call])
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore")
-                outputs.extend(_flatten(function(*call_args, **call_kwargs)))
-    finally:
-        np.random.set_state(state)
+    for call, shift in enumerate(SEED_SHIFTS if case.seeded else (0,)):
+        args = [_argument(a, shift) for a in case.args]
+        kwargs = {k: _argument(v, shift) for k, v in case.kwargs.items()}
+        if case.seeded:
+            seed_global(_GLOBAL_SEEDS[call])
+        outputs.extend(_flatten(function(*args, **kwargs)))
     return outputs
 
 
+def reference_outputs(namespace, case):
+    """The reference functions' outputs on ``case``, computed here (NumPy's global random
+    state is restored afterwards)."""
+    state = np.random.get_state()
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return call_case(namespace[case.function], case, np.random.seed)
+    finally:
+        np.random.set_state(state)
+
+
 # --- checking ---------------------------------------------------------------------------
-def _what(case):
+def describe(case):
     """How a message names the call: the function and the case's label."""
     return f"{case.function} with {case.label}" if case.label else case.function
 
@@ -411,7 +287,7 @@ def check(case, reference_outputs, student_outputs):
     if len(reference_outputs) % calls:
         raise ValueError("the reference outputs do not match the case's number of calls")
     if len(student_outputs) % calls:
-        return f"{_what(case)}: returned a different number of results on repeated calls"
+        return f"{describe(case)}: returned a different number of results on repeated calls"
     size, got_size = len(reference_outputs) // calls, len(student_outputs) // calls
     groups = []
     for call in range(calls):
@@ -419,41 +295,8 @@ def check(case, reference_outputs, student_outputs):
         got = [np.asarray(a, dtype=float) for a in student_outputs[call * got_size:][:got_size]]
         conformed = _conform(got, size)
         if conformed is None:
-            return (f"{_what(case)}: returned {_plural(len(got), 'result')} where "
+            return (f"{describe(case)}: returned {_plural(len(got), 'result')} where "
                     f"{size} {'was' if size == 1 else 'were'} expected")
         groups.append((want, conformed))
     message = (_check_gaussian if case.check == "gaussian" else _check_close)(case, groups)
-    return f"{_what(case)}: {message}" if message else None
-
-
-# --- grade cells ------------------------------------------------------------------------
-def _mentions(source, functions):
-    """The names in functions that source mentions, in order of first mention."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        found = {}
-        for name in functions:
-            match = re.search(rf"(?<![\w.]){re.escape(name)}\b", source)
-            if match:
-                found[name] = match.start()
-    else:
-        found = {}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and node.id in functions:
-                where = (node.lineno, node.col_offset)
-                found[node.id] = min(found.get(node.id, where), where)
-    return sorted(found, key=lambda name: (found[name], name))
-
-
-def grade_cell_functions(nb, functions):
-    """For every grade cell (by grade_id), the names in ``functions`` its source mentions."""
-    functions = list(functions)
-    mapping = {}
-    for cell in nb["cells"]:
-        meta = nbgrader_meta(cell)
-        if cell.get("cell_type") == "code" and meta.get("grade"):
-            source = cell["source"]
-            source = "".join(source) if isinstance(source, list) else source
-            mapping[meta.get("grade_id") or cell.get("id")] = _mentions(source, functions)
-    return mapping
+    return f"{describe(case)}: {message}" if message else None

@@ -1,27 +1,26 @@
-"""The unit of grading work: one prepared submission in; its executed notebook, the outputs
-of its functions on unseen inputs, and a status out.
+"""The unit of grading work: one prepared submission in; its executed notebook, with each
+grade cell's verdict, and a status out.
 
 :func:`grade_unit` is a pure function of its :class:`Job`: it needs this package and
 bubblewrap on the machine that runs it and nothing of the course folder, so the same units
-run in local processes or on a Dask cluster. It decides no points: everything that comes
-out of a sandbox is untrusted data, size-capped and parsed here, and judged by the grader.
+run in local processes or on a Dask cluster. The student's cells run in a sandbox
+(:mod:`autograder.kernel_driver`), which never receives a grade cell; the grade cells run
+here (:mod:`autograder.trusted_runner`), calling the student's functions through proxies.
+Everything that comes out of the sandbox is untrusted data, size-capped and parsed here.
 """
 
 from . import startup  # noqa: F401 - first: makes importing nbformat faster
 
-import base64
-import binascii
-import io
 import json
 from dataclasses import dataclass, field
 
 import nbformat
-import numpy as np
 
 from . import sandbox
 from .cells import nbgrader_meta
-
-_MAX_OUTPUT_VALUES = 10_000_000
+from .kernel_driver import GRADE_CELL
+from .proxy import Kernel
+from .trusted_runner import TestRunner, role
 
 
 @dataclass(frozen=True)
@@ -31,40 +30,28 @@ class Job:
     student: str
     assignment: str
     notebook: str                  # the submission as nbgrader prepared it (JSON text)
-    demonstrations: frozenset      # sources of the release's plain code cells
-    manifest: list                 # verification cases, autograder.verification.encode
-    inputs: dict                   # their .npy files: name -> bytes
+    checks: dict                   # grade_id -> [(Case, reference outputs)]: AnswerKey.checks
     limits: sandbox.Limits
     fonts: dict = field(default_factory=dict)  # matplotlib's font list: name -> bytes
 
 
 @dataclass(frozen=True)
 class Result:
-    """What a worker hands back; the grader judges it."""
+    """What a worker hands back; the grader records it."""
 
     student: str
     assignment: str
-    executed: str                  # the executed notebook (JSON text)
-    outputs: dict                  # case index -> list of float arrays, or the error (str)
+    executed: str                  # the executed notebook (JSON text), grade cells judged
     status: str                    # ok, or timeout / memory limit / crashed: where and why
-    seconds: dict                  # wall-clock seconds of execution and verification
+    seconds: dict                  # wall-clock seconds of the run, and of the proxy's calls
+    calls: int = 0                 # calls of the student's functions made by the tests
     log: str = ""                  # the tail of what the sandboxed processes wrote on stderr
+    flags: tuple = ()              # what the sandbox's driver found suspicious
 
 
 def label(nb, index):
     """How a person finds cell ``index``: its grade_id, else its position."""
     return nbgrader_meta(nb.cells[index]).get("grade_id") or f"cell {index + 1}"
-
-
-def _messages(channel):
-    """The JSON objects of a channel, one per line; anything malformed is skipped."""
-    for line in channel.decode("utf-8", "replace").splitlines():
-        try:
-            message = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(message, dict):
-            yield message
 
 
 def _valid_outputs(outputs):
@@ -84,35 +71,69 @@ def _error(name, value):
     return nbformat.v4.new_output("error", ename=name, evalue=value, traceback=[f"{name}: {value}"])
 
 
-def assemble(nb, outcome, limits):
-    """Put the reported outputs into ``nb``; return (executed notebook, status)."""
-    reported, finished, dead = set(), False, None
+def sandbox_copy(nb):
+    """The notebook the sandbox may see: every grade cell emptied and marked."""
+    copy = nbformat.from_dict(nb)
+    for cell in copy.cells:
+        if cell.cell_type == "code" and role(cell) == "grade":
+            cell.source, cell.outputs = "", []
+            cell.metadata = {GRADE_CELL: True}
+    return copy
+
+
+def _student_outputs(nb, index, header):
+    """Put a student cell's reported outputs into ``nb`` (invalid ones become an error)."""
+    outputs = _valid_outputs(header.get("outputs"))
+    nb.cells[index].outputs = outputs if outputs is not None else [
+        _error("InvalidOutput", "the cell's output could not be read")]
+    count = header.get("execution_count")
+    nb.cells[index].execution_count = count if isinstance(count, int) else None
+
+
+def _converse(session, nb, runner):
+    """Read the sandbox's reports and run each grade cell when its turn comes; return
+    (reported cell indices, finished, index of the cell the kernel died in)."""
     code = {i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()}
-    for message in _messages(outcome.channel):
-        index = message.get("cell")
-        if isinstance(index, int) and index in code:
-            outputs = _valid_outputs(message.get("outputs"))
-            nb.cells[index].outputs = outputs if outputs is not None else [
-                _error("InvalidOutput", "the cell's output could not be read")]
-            count = message.get("execution_count")
-            nb.cells[index].execution_count = count if isinstance(count, int) else None
+    grades = {i for i in code if role(nb.cells[i]) == "grade"}
+    reported, dead = set(), None
+    while True:
+        try:
+            header, _ = session.receive()
+        except sandbox.Ended:
+            return reported, False, dead
+        index = header.get("cell", header.get("grade"))
+        if "cell" in header and index in code - grades - reported:
+            _student_outputs(nb, index, header)
             reported.add(index)
-        elif message.get("done") is True:
-            finished = True
-        elif isinstance(message.get("dead"), int) and message["dead"] in code:
-            dead = message["dead"]
+        elif "grade" in header and index in grades - reported:
+            nb.cells[index].outputs = runner.run(index, Kernel(session, lambda: 0.0))
+            nb.cells[index].execution_count = None
+            reported.add(index)
+            if not session.send({"op": "end"}):
+                return reported, False, dead
+        elif header.get("done") is True:
+            return reported, True, dead
+        elif "flag" in header:
+            session.flags.append(str(header["flag"])[:200])
+        elif isinstance(header.get("dead"), int) and header["dead"] in code:
+            dead = header["dead"]
+
+
+def assemble(nb, reported, finished, dead, session, limits):
+    """The status of the run, with every code cell that did not run marked in ``nb``."""
+    code = {i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()}
     stopped = min(code - reported, default=None)
-    status = _status(nb, outcome, limits, finished, dead, stopped)
+    status = _status(nb, session, limits, finished, dead, stopped)
     for index in sorted(code - reported):
         reason = "the kernel died here" if index == dead else f"not executed: {status}"
         nb.cells[index].outputs = [_error("NotExecuted", reason)]
-    return nb, status
+    return status
 
 
 def _status(nb, outcome, limits, finished, dead, stopped):
     """What happened, for a person: ok, timeout, memory limit or crashed, and where."""
     where = label(nb, stopped) if stopped is not None else "the end"
-    cut = f"; output cut at {limits.output_kb} KiB" if outcome.channel_cut or any(
+    cut = f"; output cut at {limits.output_kb} KiB" if any(
         "[output cut:" in o.get("text", "") for c in nb.cells for o in c.get("outputs", [])) else ""
     if outcome.timed_out:
         return f"timeout: the notebook ran longer than {limits.wall_seconds} s (in {where}){cut}"
@@ -134,74 +155,31 @@ def _status(nb, outcome, limits, finished, dead, stopped):
     return f"ok{cut}"
 
 
-def library_sources(nb, demonstrations):
-    """The code a submission's functions may need: every code cell but the grade cells and
-    the release's own demonstrations, in notebook order."""
-    return [c.source for c in nb.cells if c.cell_type == "code" and not
-            nbgrader_meta(c).get("grade") and c.source not in demonstrations]
-
-
-def _array(encoded):
-    """A float array from base64 .npy bytes, or ValueError: never a pickle."""
-    try:
-        array = np.load(io.BytesIO(base64.b64decode(encoded, validate=True)), allow_pickle=False)
-    except (binascii.Error, TypeError, OSError) as error:
-        raise ValueError(f"unreadable output ({error})") from None
-    if not isinstance(array, np.ndarray) or array.dtype != np.float64 \
-            or array.size > _MAX_OUTPUT_VALUES:
-        raise ValueError("an output that is not a float array of a sensible size")
-    return array
-
-
-def _case_outputs(outcome, cases):
-    """Case index -> list of arrays, or the error for the student; missing cases say why."""
-    outputs = {}
-    for message in _messages(outcome.channel):
-        index = message.get("case")
-        if not isinstance(index, int) or not 0 <= index < cases or index in outputs:
-            continue
-        if isinstance(message.get("error"), str):
-            outputs[index] = f"raised {message['error'][:300]}"
-            continue
-        try:
-            outputs[index] = [_array(o) for o in message.get("outputs", [])]
-        except (ValueError, TypeError) as error:
-            outputs[index] = str(error)
-    reason = ("did not finish within the time limit" if outcome.timed_out
-              else "was not reached: the process stopped")
-    for index in range(cases):
-        outputs.setdefault(index, reason)
-    return outputs
-
-
-def _check_started(outcome):
+def _check_started(session):
     """Raise SandboxUnavailable when the sandbox itself failed (not the student's code)."""
-    failed = outcome.returncode in (126, 127) or any(
-        line.startswith(("bwrap:", "setpriv:")) for line in outcome.stderr.splitlines())
-    if failed and not outcome.channel:
-        raise sandbox.SandboxUnavailable(f"the sandbox did not start: {outcome.stderr[-300:]}")
+    failed = session.returncode in (126, 127) or any(
+        line.startswith(("bwrap:", "setpriv:")) for line in session.log.splitlines())
+    if failed:
+        raise sandbox.SandboxUnavailable(f"the sandbox did not start: {session.log[-300:]}")
 
 
 def grade_unit(job):
-    """Execute the prepared submission, then verify its functions: a Result."""
+    """Run the prepared submission's cells in the sandbox and its grade cells here."""
     limits = job.limits
+    nb = nbformat.reads(job.notebook, as_version=4)
     settings = {"cell_timeout": limits.cell_timeout, "output_bytes": limits.output_kb * 1024,
                 "figures": limits.figures}
-    executed = sandbox.run(
-        "autograder.run_notebook", [],
-        {"notebook.ipynb": job.notebook.encode(), "settings.json": json.dumps(settings).encode(),
-         **job.fonts},
-        limits, limits.wall_seconds, channel_limit=4 * limits.output_kb * 1024 + (1 << 20))
-    _check_started(executed)
-    nb = nbformat.reads(job.notebook, as_version=4)
-    request = {"cells": library_sources(nb, job.demonstrations), "manifest": job.manifest,
-               "cell_seconds": limits.cell_timeout, "case_seconds": min(limits.cell_timeout, 30)}
-    nb, status = assemble(nb, executed, limits)
-    verified = sandbox.run("autograder.run_verification", [],
-                           {"verify.json": json.dumps(request).encode(), **job.inputs},
-                           limits, limits.verify_seconds, channel_limit=64 << 20)
+    runner = TestRunner(nb, job.checks, limits.cell_timeout)
+    files = {"notebook.ipynb": nbformat.writes(sandbox_copy(nb)).encode(),
+             "settings.json": json.dumps(settings).encode(), **job.fonts}
+    with sandbox.session("autograder.kernel_driver", files, limits,
+                         limits.wall_seconds) as session:
+        reported, finished, dead = _converse(session, nb, runner)
+    if not reported:
+        _check_started(session)
+    status = assemble(nb, reported, finished, dead, session, limits)
     return Result(
         student=job.student, assignment=job.assignment, executed=nbformat.writes(nb),
-        outputs=_case_outputs(verified, len(job.manifest)), status=status,
-        seconds={"execute": round(executed.seconds, 3), "verify": round(verified.seconds, 3)},
-        log=(executed.stderr[-2000:] + verified.stderr[-2000:]).strip())
+        status=status, calls=runner.calls, flags=tuple(dict.fromkeys(session.flags))[:10],
+        seconds={"run": round(session.seconds, 3), "calls": round(runner.call_seconds, 3)},
+        log=session.log[-2000:].strip())

@@ -122,7 +122,8 @@ def test_verification_takes_the_points_of_a_function_that_fools_the_tests(course
     report = run_check(path, root=course)
     assert failing(report) == ["test_l2_loss"], report.text
     message = report.tests[0].message
-    assert message.startswith("VerificationError: l2_loss") and "(6, 2)" in message
+    assert message.startswith("AssertionError: A hidden test failed: l2_loss") and "(6, 2)" \
+        in message
 
 
 def test_grade_cells_are_restored_without_a_gradebook(course, editions, tmp_path):
@@ -164,7 +165,7 @@ def test_scoring_ignores_stderr_and_keeps_fifteen_lines_of_a_failure():
         traceback=[])])
     for cell, grade_id in ((ok, "a"), (bad, "b")):
         cell.metadata["nbgrader"] = {"grade": True, "grade_id": grade_id, "points": 2}
-    tests = score(nbformat.v4.new_notebook(cells=[ok, bad]), {})
+    tests = score(nbformat.v4.new_notebook(cells=[ok, bad]))
     assert [(t.passed, t.points) for t in tests] == [(True, 2), (False, 0)]
     lines = tests[1].message.splitlines()
     assert lines[0] == "AssertionError: line 0" and len(lines) <= 16 and "line 15" not in lines

@@ -69,12 +69,8 @@ def _variant_params(valid):
 
 
 def honest_status(status):
-    """ok, or flagged only because a cell passed in the notebook and failed verification
-    (what an honest mistake may do; a tamper flag would be a false alarm)."""
-    if status == "ok":
-        return True
-    reasons = status.removeprefix("flagged: ").split("; ")
-    return status.startswith("flagged: ") and all("failed verification" in r for r in reasons)
+    """An honest mistake is graded and never flagged: flags are for tampering only."""
+    return status == "ok"
 
 
 @pytest.mark.parametrize("variant", _variant_params(valid=False))

@@ -28,7 +28,6 @@ pytestmark = [
 LIMITS = """
 c.Execute.timeout = 10
 c.Sandbox.wall_seconds = 60
-c.Sandbox.verify_seconds = 40
 c.Sandbox.memory_mb = 1536
 c.Sandbox.processes = 40
 c.Sandbox.file_size_mb = 8

@@ -176,6 +176,9 @@ def _regularization(rng, function):
     ]
 
 
+HINGE_CELL = "test_linear_classifier_loss_hinge"  # the hinge cases cost that cell's points
+
+
 def _linear_classifier_loss(rng):
     found = []
     for n, d, c, reg, loss in [(9, 5, 3, 0.25, None), (7, 4, 6, 1.5, "hinge"),
@@ -184,10 +187,11 @@ def _linear_classifier_loss(rng):
         w, x, y = rng.normal(size=(d, c)), rng.normal(size=(n, d)), rng.integers(0, c, size=n)
         kwargs = {} if loss is None else {"loss": loss}
         found.append(Case("linear_classifier_loss", (w, x, y, reg), kwargs,
-                          label=f"W {w.shape}, X {x.shape}, {_reg(reg)}, loss {loss or 'default'}"))
+                          label=f"W {w.shape}, X {x.shape}, {_reg(reg)}, loss {loss or 'default'}",
+                          cell=HINGE_CELL if loss == "hinge" else ""))
     w, x, y = rng.normal(size=(3, 4)), rng.normal(size=(5, 3)), rng.integers(0, 4, size=5)
     found.append(Case("linear_classifier_loss", (AsList(w), AsList(x), AsList(y), 0.3),
-                      {"loss": "hinge"},
+                      {"loss": "hinge"}, cell=HINGE_CELL,
                       label="lists W (3, 4), X (5, 3), some regularization, loss hinge"))
     return found
 
