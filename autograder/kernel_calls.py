@@ -6,12 +6,17 @@ The kernel forks: the copy connects to the driver's socket at ``path`` and answe
 the connection, then exits; the kernel itself waits and goes on unchanged. So nothing a
 test passed in (hidden inputs included) survives into the student's later cells, and a
 call that crashes or hangs takes only the copy with it. The copy writes nothing to the
-notebook: its output streams and displays go nowhere.
+notebook (its output streams and displays go nowhere) and can leave nothing behind for the
+kernel to find: it closes every inherited file descriptor, sees the file system read-only
+in namespaces of its own (no network, no shared IPC), cannot write into shared memory,
+and cannot be read by the kernel's threads (it is not dumpable).
 
 Only plain data crosses (:mod:`autograder.plain_data`); no test code is ever here.
 """
 
+import ctypes
 import os
+import resource
 import socket
 import sys
 import warnings
@@ -36,10 +41,50 @@ def serve_forked(path):
             _silence()
             connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             connection.connect(path)
+            _isolate(connection.fileno())
             _serve(connection.makefile("rwb"), namespace)
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
+
+
+_LIBC = ctypes.CDLL(None, use_errno=True)
+_LIBC.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+_LIBC.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong,
+                        ctypes.c_void_p]
+_CLONE_NEWUSER, _CLONE_NEWNS, _CLONE_NEWNET, _CLONE_NEWIPC = 0x10000000, 0x20000, \
+    0x40000000, 0x8000000
+_MS_RDONLY, _MS_REMOUNT, _MS_BIND = 1, 32, 4096
+_MOUNT_FLAGS = {"nosuid": 2, "nodev": 4, "noexec": 8, "noatime": 1024, "nodiratime": 2048,
+                "relatime": 1 << 21}
+
+
+def _isolate(keep):
+    """Cut every way back to the kernel but the connection ``keep`` (see the docstring)."""
+    os.closerange(3, keep)
+    os.closerange(keep + 1, 1 << 16)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+    uid, gid = os.getuid(), os.getgid()
+    if _LIBC.unshare(_CLONE_NEWUSER | _CLONE_NEWNS | _CLONE_NEWNET | _CLONE_NEWIPC) == 0:
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"),
+                           ("gid_map", f"{gid} {gid} 1")):
+            with open(f"/proc/self/{name}", "w") as handle:
+                handle.write(text)
+        with open("/proc/self/mountinfo") as handle:
+            mounts = [line.split()[4:6] for line in handle]
+        for point, options in mounts:
+            flags = sum(_MOUNT_FLAGS.get(o, 0) for o in options.split(","))
+            _LIBC.mount(None, point.encode(), None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY | flags,
+                        None)
+    with open("/proc/self/maps") as handle:
+        for line in handle:
+            fields = line.split()
+            if "s" in fields[1] and "w" in fields[1]:
+                start, end = (int(x, 16) for x in fields[0].split("-"))
+                _LIBC.mprotect(start, end - start, 1)  # PROT_READ
+    _LIBC.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0
 
 
 class _Sink:
@@ -102,7 +147,9 @@ def _lookup(namespace, name):
     if not isinstance(name, str) or name not in namespace:
         return {"kind": "missing"}, []
     value = namespace[name]
-    if callable(value) and not isinstance(value, type(np)):
+    if isinstance(value, type(np)):
+        return {"kind": "module", "module": str(getattr(value, "__name__", ""))[:200]}, []
+    if callable(value):
         return {"kind": "function"}, []
     try:
         tree, blobs = plain_data.encode(value)

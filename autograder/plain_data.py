@@ -109,7 +109,7 @@ class _Encoder:
 
     def tree(self, value, depth=0):
         if depth > MAX_DEPTH:
-            raise NotPlainData(f"nested more than {MAX_DEPTH} levels deep")
+            raise NotPlainData(f"a value nested more than {MAX_DEPTH} levels deep")
         kind = type(value)
         if value is None or kind in (bool, int, float, str):
             return value
@@ -209,7 +209,7 @@ def decode(tree, blobs, resolve_student=None, aliases=None, depth=0):
     """The value ``encode`` made; ``resolve_student(name)`` gives a student's function (the
     sandbox side), else a student reference is NotPlainData; ``aliases`` resolves handles."""
     if depth > MAX_DEPTH:
-        raise NotPlainData(f"nested more than {MAX_DEPTH} levels deep")
+        raise NotPlainData(f"a value nested more than {MAX_DEPTH} levels deep")
     if tree is None or type(tree) in (bool, int, float, str):
         return tree
     if type(tree) is list:

@@ -213,21 +213,30 @@ def _safe_name(name):
     return name if name in _SAFE_EXCEPTIONS else "an exception"
 
 
+# Phrases of autograder.checks' messages (and the notebooks' own), and what a hidden test's
+# failure says instead of the message, which may quote its inputs.
 _WHAT = (
     ("returned None", "returned None (is a return statement missing?)"),
     ("reverse order", "returned the gradients in reverse order"),
-    ("numerical gradient", "does not match the numerical gradient"),
-    ("finite differences", "does not match finite differences"),
-    ("NaN", "returned NaN or inf"),
-    ("shape", "returned the wrong shape"),
+    ("does not match the numerical gradient", "does not match the numerical gradient"),
+    ("finite differences give", "does not match finite differences"),
+    ("returned NaN", "returned NaN"),
+    ("returned inf or NaN", "returned inf or NaN"),
+    ("returned an array of shape", "returned an array where a single number was expected"),
+    ("returned shape", "returned an array of the wrong shape"),
+    ("has shape", "returned an array of the wrong shape"),
+    ("returned the wrong values", "returned wrong values"),
+    ("which is not numeric", "returned something that is not a number or an array of numbers"),
     ("in place", "changed its input in place"),
-    ("modified", "changed its input in place"),
-    ("changed", "changed its input in place"),
-    ("not numeric", "returned something that is not a number or an array of numbers"),
-    ("tuple", "did not return the expected tuple"),
-    ("arrays", "returned the wrong number of arrays"),
-    ("wrong values", "returned wrong values"),
+    ("modified its input", "changed its input in place"),
+    ("must return a tuple", "did not return the expected tuple"),
+    ("arrays, expected", "returned the wrong number of arrays"),
     ("expected between", "gave statistics outside the expected range"),
+    ("have variance", "drew entries of the wrong variance"),
+    ("have mean", "drew entries whose mean is not 0"),
+    ("kurtosis", "drew entries that are not normally distributed"),
+    ("same seed gave different", "does not draw from the rng argument alone"),
+    ("different seeds gave the same", "ignores the rng argument"),
 )
 
 

@@ -1,6 +1,6 @@
 """The red-team class: every attack and fault in tests/submissions, graded together with two
 honest students in one sandboxed, parallel run. For each: the batch completes, the student
-gets no more than the verified points, the status or a flag says why, the honest students'
+gets no more than its functions earn, the status or a flag says why, the honest students'
 grades are right, and nothing under submitted/, source/ or the installed package changed."""
 
 import csv
@@ -95,7 +95,7 @@ def _row(graded, student):
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
-def test_attack_earns_no_more_than_verified_points(graded, attack):
+def test_attack_earns_no_more_than_its_functions_earn(graded, attack):
     row = _row(graded, attack.name)
     score = float(row["score"] or 0)
     log = graded["result"].stdout + graded["result"].stderr
@@ -132,17 +132,21 @@ def test_every_submission_has_one_log_record(graded):
 
 
 def test_feedback_of_the_stderr_student_shows_the_log_line(graded):
+    """What the student's own cell writes to stderr is shown; it costs nothing."""
     root = graded["root"]
     html = (root / "feedback" / "logs_to_stderr" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
-    assert "computing the L2 loss" in html and "does not cost points" in html
+    assert "computing the L2 loss" in html
 
 
-def test_verification_failures_are_flagged_and_named_in_feedback(graded):
-    row = _row(graded, "pass_transformer")
-    assert "failed verification" in row["status"], row
-    executed = nbformat.read(graded["root"] / "autograded" / "pass_transformer" / ASSIGNMENT /
+@pytest.mark.parametrize("student", ["pass_transformer", "assert_stripper", "pre_run_hook",
+                                     "fake_displayhook", "rebound_helpers", "patched_numpy"])
+def test_the_tests_never_run_in_the_students_kernel(graded, student):
+    """Hooks, transformers and patches in the kernel do not touch the tests: the blank
+    answers fail every grade cell (NotImplementedError, or NameError where a transformer
+    emptied the student's cells), and the tampering is flagged."""
+    assert "flagged" in _row(graded, student)["status"]
+    executed = nbformat.read(graded["root"] / "autograded" / student / ASSIGNMENT /
                              f"{ASSIGNMENT}.ipynb", as_version=4)
-    errors = [o for c in executed.cells for o in c.get("outputs", [])
-              if o.output_type == "error" and o.ename == "VerificationError"]
-    assert errors and all("l2_loss" in e.evalue or "l1_loss" in e.evalue for e in errors[:2])
-
+    errors = [o.ename for c in executed.cells if c.metadata.get("nbgrader", {}).get("grade")
+              for o in c.get("outputs", []) if o.output_type == "error"]
+    assert len(errors) == 4 and set(errors) <= {"NotImplementedError", "NameError"}, errors

@@ -1,10 +1,10 @@
 """What a student's notebook sees and may do inside the grading sandbox: probe cells run
 through the real sandbox and report what happened on their stdout."""
 
-import json
 import os
 import socket
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -24,19 +24,17 @@ LIMITS = sandbox.Limits(memory_mb=1024, processes=32, file_size_mb=4, disk_mb=64
 
 
 def run_cells(sources, limits=LIMITS, wall=None):
-    """Execute ``sources`` as notebook cells in the sandbox: (stdout per cell, status, outcome)."""
+    """Execute ``sources`` as notebook cells in the sandbox, as grading does:
+    (text per cell, status, the Result)."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    text = nbformat.writes(nb)
-    settings = {"cell_timeout": limits.cell_timeout, "output_bytes": limits.output_kb * 1024}
-    outcome = sandbox.run("autograder.run_notebook", [],
-                          {"notebook.ipynb": text.encode(),
-                           "settings.json": json.dumps(settings).encode()},
-                          limits, wall or limits.wall_seconds, channel_limit=1 << 22)
-    executed, status = work.assemble(nbformat.reads(text, as_version=4), outcome, limits)
+    limits = replace(limits, wall_seconds=wall or limits.wall_seconds)
+    result = work.grade_unit(work.Job(student="probe", assignment="probe",
+                                      notebook=nbformat.writes(nb), checks={}, limits=limits))
+    executed = nbformat.reads(result.executed, as_version=4)
     printed = ["".join(o.get("text", "") + o.get("evalue", "") for o in c.outputs)
                for c in executed.cells]
-    return printed, status, outcome
+    return printed, result.status, result
 
 
 def test_the_sandbox_sees_neither_the_course_nor_the_home_folder(monkeypatch):
@@ -107,18 +105,17 @@ def test_memory_file_size_and_process_limits_hold():
 
 
 def test_a_notebook_past_its_wall_clock_is_stopped_and_keeps_what_ran():
-    printed, status, outcome = run_cells(["print('first')", "import time; time.sleep(300)",
-                                          "print('never')"], wall=15)
-    assert outcome.timed_out  # how soon after the wall clock it stops: make bench
-    assert printed[0].strip() == "first"
+    printed, status, _ = run_cells(["print('first')", "import time; time.sleep(300)",
+                                    "print('never')"], wall=15)
+    assert printed[0].strip() == "first"  # how soon after the wall clock it stops: make bench
     assert status.startswith("timeout: the notebook ran longer than")
     assert "NotExecuted" not in printed[0] and "not executed" in printed[2]
 
 
 def test_an_output_flood_is_cut_not_stored():
-    printed, status, outcome = run_cells(["for _ in range(100000):\n    print('x' * 99)"])
+    printed, status, result = run_cells(["for _ in range(100000):\n    print('x' * 99)"])
     assert status == f"ok; output cut at {LIMITS.output_kb} KiB"
-    assert len(outcome.channel) < 4 * LIMITS.output_kb * 1024
+    assert len(result.executed) < 2 * LIMITS.output_kb * 1024
     assert "[output cut" in printed[0]
 
 

@@ -187,7 +187,8 @@ for path in ["{root}/grades.csv", "../../../grades.csv", "../../grades.csv"]:
 """.replace("{row}", FORGED_ROW.replace("\n", "\\n"))
 LOGS = ("import logging, warnings\n_l2 = l2_loss\n"
         "def l2_loss(y_true, y_pred):\n    logging.warning('computing the L2 loss')\n"
-        "    warnings.warn('just a warning')\n    return _l2(y_true, y_pred)")
+        "    warnings.warn('just a warning')\n    return _l2(y_true, y_pred)\n"
+        "print(l2_loss([1.0], [2.0]))")
 FLOOD = "for _ in range(200000):\n    print('x' * 100)"
 FILE_BOMB = ("with open('big.bin', 'wb') as handle:\n    for _ in range(100):\n"
              "        handle.write(b'0' * (1 << 20))")
