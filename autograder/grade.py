@@ -141,7 +141,8 @@ class ClassGrader:
         return {"student": result.student, "assignment": self.assignment, "sha256": sha,
                 "grader": self.key.fingerprint, "versions": grading_log.versions(),
                 "score": score, "max_score": self.max_score, "status": status, "flags": flags,
-                "cells": cells, "seconds": result.seconds, "sandbox": sandboxed,
+                "cells": cells, "seconds": result.seconds, "calls": result.calls,
+                "sandbox": sandboxed,
                 "log": result.log[-2000:]}
 
 

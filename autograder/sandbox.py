@@ -4,9 +4,10 @@ The sandbox sees the Python environment read-only, its input files read-only in
 /work/in, a private size-capped tmpfs as its working folder (/work/sub) and /tmp; no
 network, its own PID namespace, an unprivileged uid; never the course folder or the home
 folder. It dies with its parent. Resource limits (memory, CPU time, processes, file size,
-wall clock) come from :class:`Sandbox`, which nbgrader_config.py configures. Results come
-back through a pipe (file descriptor 3) whose size is capped: anything the sandbox says is
-untrusted data.
+wall clock) come from :class:`Sandbox`, which nbgrader_config.py configures. A
+:class:`Session` talks with the sandboxed process in frames (:mod:`autograder.plain_data`):
+requests on its standard input, answers on a pipe, each frame size-capped; anything the
+sandbox says is untrusted data.
 """
 
 import fcntl

@@ -1,6 +1,8 @@
-"""Grading a synthetic class with everything on (sandboxes, verification, feedback,
---jobs 2) against plain sequential `nbgrader autograde` of the same submissions, in the
-same run; where the time goes; and a notebook's cost against a bare kernel."""
+"""Grading a synthetic class with everything on (sandboxes, grade cells in the grading
+process, hidden tests and verification, feedback, --jobs 2) against plain sequential
+`nbgrader autograde` of the same submissions (nbgrader's own preprocessors, tests in the
+student's kernel), in the same run; where the time goes; what a call through the proxy
+costs; and a notebook's cost against a bare kernel."""
 
 import shutil
 import statistics
@@ -22,6 +24,14 @@ from .timing import once_seconds
 ASSIGNMENTS = ("01_regression_losses", "02_classification_losses")
 # 24 students: most right, some partial, some broken (blank, a crash, a syntax error).
 MIX = ["full"] * 14 + ["partial"] * 5 + ["blank"] * 2 + ["crash", "syntax", "partial"]
+# The baseline: nbgrader's own autograde, as it comes (the course's config sends it through
+# the sandbox instead).
+PLAIN_NBGRADER = """
+from nbgrader.converters import Autograde as _Autograde
+c.Autograde.sanitize_preprocessors = _Autograde.class_traits()["sanitize_preprocessors"].default()
+c.Autograde.autograde_preprocessors = _Autograde.class_traits()[
+    "autograde_preprocessors"].default()
+"""
 
 
 def _submission(kind, release, source):
@@ -78,17 +88,21 @@ def _ours(course):
 
 
 def _breakdown(course):
-    """Mean seconds per graded notebook of each stage, from the grading log."""
+    """Mean seconds per graded notebook of each stage, from the grading log, and the mean
+    seconds of one call through the proxy."""
     records = [r for r in grading_log.records(course) if r.get("seconds")]
-    stages = ("execute", "verify", "gradebook", "feedback")
-    return {s: statistics.mean(r["seconds"].get(s, 0.0) for r in records) for s in stages}
+    stages = ("run", "calls", "gradebook", "feedback")
+    calls = sum(r.get("calls") or 0 for r in records)
+    per_call = sum(r["seconds"].get("calls", 0.0) for r in records) / max(calls, 1)
+    return {s: statistics.mean(r["seconds"].get(s, 0.0) for r in records) for s in stages}, \
+        per_call, calls / max(len(records), 1)
 
 
 def run(root):
     notebooks = len(MIX) * len(ASSIGNMENTS)
     with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b, \
             tempfile.TemporaryDirectory() as c:
-        plain, ours = _course(root, Path(a)), _course(root, Path(b))
+        plain, ours = _course(root, Path(a), PLAIN_NBGRADER), _course(root, Path(b))
         drawn = _course(root, Path(c), "\nc.Sandbox.figures = True\n")
         trivial = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
         kernel = min(once_seconds(lambda: execute(nbformat.from_dict(trivial), cwd=plain))
@@ -96,7 +110,7 @@ def run(root):
         nbgrader_seconds = once_seconds(lambda: _nbgrader(plain))
         our_seconds = once_seconds(lambda: _ours(ours))
         drawn_seconds = once_seconds(lambda: _ours(drawn))
-        stages = _breakdown(ours)
+        stages, per_call, calls = _breakdown(ours)
     print(f"\nGrading {len(MIX)} students on {len(ASSIGNMENTS)} assignments ({notebooks} "
           "notebooks: right, partial, blank, crashing, not parsing)")
     print(f"  plain sequential nbgrader autograde      {nbgrader_seconds:7.1f} s  "
@@ -104,15 +118,18 @@ def run(root):
     print(f"  autograder grade --jobs 2, everything on {our_seconds:7.1f} s  "
           f"{our_seconds / notebooks:5.2f} s a notebook   x{nbgrader_seconds / our_seconds:.2f}"
           " faster")
-    print("  (everything on: bubblewrap sandbox, verification on unseen inputs, feedback, "
-          "tamper scan, grading log; figures are not drawn while grading)")
+    print("  (everything on: bubblewrap sandbox, grade cells in the grading process calling "
+          "the student's functions through the proxy, verification cases, feedback, tamper "
+          "scan, grading log; figures are not drawn while grading)")
     print(f"  the same, drawing figures into feedback  {drawn_seconds:7.1f} s  "
           f"{drawn_seconds / notebooks:5.2f} s a notebook   x{nbgrader_seconds / drawn_seconds:.2f}"
           " faster")
-    print("  where a notebook's time goes (mean seconds; execute and verify run in the workers, "
-          "the rest in the one grading process):")
+    print("  where a notebook's time goes (mean seconds; run, which includes calls, is in the "
+          "workers, the rest in the one grading process):")
     for stage, seconds in stages.items():
         print(f"    {stage:<10} {seconds:6.2f} s")
-    per_notebook = sum(stages.values())
+    print(f"  the tests called the student's functions {calls:.0f} times a notebook, "
+          f"{per_call * 1e3:.2f} ms a call through the proxy")
+    per_notebook = stages["run"] + stages["gradebook"] + stages["feedback"]
     print(f"  bare kernel running a trivial notebook {kernel:.2f} s; one notebook's stages add up "
           f"to x{per_notebook / kernel:.1f} that")

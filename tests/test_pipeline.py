@@ -3,8 +3,13 @@ submit, autograde, feedback, export; for every assignment, then the bad submissi
 class really hands in."""
 
 import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from nbgrader.api import Gradebook
 
 from autograder.cells import nbgrader_meta
 from autograder.course import assignments
@@ -147,3 +152,34 @@ def test_feedback_names_the_mistake_but_hides_hidden_tests(tmp_path):
     quoted = [line for line in hidden.splitlines() if len(line.strip()) > 20
               and line.strip() in html]
     assert not quoted, f"feedback quotes hidden tests: {quoted}"
+
+
+def test_nbgrader_autograde_gives_the_same_score_through_the_same_path(tmp_path):
+    """nbgrader_config.py sends `nbgrader autograde` (and the formgrader's Autograde button)
+    through the sandbox and the trusted test runner: one submission, one score."""
+    assignment = "01_regression_losses"
+    release, source = read("release", assignment), read("source", assignment)
+    mean_loss = ("def l2_loss(y_true, y_pred):\n"
+                 "    return np.mean((np.asarray(y_pred) - np.asarray(y_true)) ** 2)\n")
+    hook = ("def _fake(info):\n    pass\nget_ipython().events.register('pre_run_cell', _fake)\n")
+    student = answered(release, source, replace={"l2_loss": mean_loss})
+    student.cells[2].source += "\n" + hook
+    scores = {}
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    for how in ("autograder", "nbgrader"):
+        root = make_course(tmp_path / how, [assignment])
+        submit(root, "ada", assignment, student)
+        if how == "autograder":
+            result = autograder("grade", assignment, root=root)
+        else:
+            result = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment",
+                                     assignment, "--force"], cwd=root, capture_output=True,
+                                    text=True, env=env)
+            assert result.returncode == 0, result.stderr
+            result = subprocess.run([sys.executable, "-m", "nbgrader", "autograde",
+                                     assignment, "--force"], cwd=root, capture_output=True,
+                                    text=True, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+            scores[how] = gradebook.find_submission(assignment, "ada").score
+    assert scores["autograder"] == scores["nbgrader"] == 9.0, scores
