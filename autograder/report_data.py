@@ -15,8 +15,6 @@ from .course import notebook
 STATUSES = ("ok", "timeout", "memory limit", "file size limit", "crashed", "not graded",
             "no submission", "error")
 _WHERE = re.compile(r" \([^()]*\)$")
-_FAILED_VERIFICATION = re.compile(
-    r"^\S+ passed in the notebook but its functions failed verification$")
 
 
 def status_category(status):
@@ -29,8 +27,6 @@ def status_category(status):
 
 def flag_kind(flag):
     """A flag without where it was seen, so that the same flag counts once per kind."""
-    if _FAILED_VERIFICATION.match(flag):
-        return "a grade cell passed in the notebook but its functions failed verification"
     return _WHERE.sub("", flag)
 
 

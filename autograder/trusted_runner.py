@@ -3,7 +3,7 @@
 No student code runs here. Each grade cell of the source runs at its place in the
 notebook's order, in a namespace where a name resolves as it would in the student's kernel
 at that point: to the trusted value when a provided cell (the locked ``imports`` cell, the
-course's helpers) or an earlier grade cell bound it last, else to the student's kernel
+course's helpers) binds it or an earlier grade cell bound it last, else to the student's kernel
 through :class:`autograder.proxy.Kernel` (functions as proxies, variables by value). When a
 cell's own tests pass, its verification cases run too. The cell's verdict is whether all of
 that raised nothing: exactly what the rubric gives for it, and for no other cell.
@@ -130,11 +130,13 @@ class TestRunner:
         self.calls, self.call_seconds = 0, 0.0
 
     def _trusted_at(self, index):
-        """The trusted names whose last binder before cell ``index`` is trusted."""
+        """The trusted names at cell ``index``: every name a provided cell binds (the course's
+        own, whatever a student's cell rebinds), and the names of earlier grade cells that
+        no student's cell bound since."""
         chosen = {}
         for name, value in self.trusted.items():
             before = [r for i, r in self.binder.get(name, []) if i < index]
-            if not before or before[-1] != "student":
+            if not before or "provided" in before or before[-1] != "student":
                 chosen[name] = value
         return chosen
 

@@ -77,7 +77,7 @@ def _snoop(args):
 def _leak(*args):
     if os.getpid() == _MAIN:
         return
-    if len(LOOT) > 20:  # searching everything is slow: only the first calls of each copy
+    if len(LOOT) > 3:  # searching everything is slow: only the first calls of each copy
         LOOT.append("LEA" + "KED " + repr(args))
         return
     text = _snoop(args)

@@ -53,12 +53,12 @@ def class_model():
         "max_score": 10.0,
         "students": [
             student("ada", "Ada Lovelace", 10.0, seconds=4.2, cells=cells(2.0, 3.0, 5.0)),
-            student("bob", "", 4.0, flags=["failed verification"], seconds=3.0,
+            student("bob", "", 4.0, flags=["uses the network"], seconds=3.0,
                     cells=cells(2.0, 0.0, 2.0, [GLOBAL_MAX], [HINGE_MEAN])),
             student("carl", NAME_ATTACK, 7.0, seconds=12.0,
                     cells=cells(2.0, 0.0, 5.0, [GLOBAL_MAX])),
             student("dan", "Dan Brown", None, status="no submission"),
-            student("eve", "Eve Adams", 5.0, status="crashed", flags=["failed verification"],
+            student("eve", "Eve Adams", 5.0, status="crashed", flags=["uses the network"],
                     seconds=30.0, cells=cells(2.0, 3.0, 0.0),
                     detail="crashed: the kernel died in test_hinge_loss"),
         ],
@@ -66,7 +66,7 @@ def class_model():
                     "q3": 7.75, "min": 4.0, "max": 10.0},
         "statuses": [{"status": "ok", "count": 3}, {"status": "crashed", "count": 1},
                      {"status": "no submission", "count": 1}],
-        "flags": [{"flag": "failed verification", "count": 2, "students": ["bob", "eve"]}],
+        "flags": [{"flag": "uses the network", "count": 2, "students": ["bob", "eve"]}],
         "cells": [
             {"grade_id": "test_softmax", "max_points": 3.0, "pass_rate": 0.5,
              "mean_points": 1.5, "failed": ["bob", "carl"]},
@@ -203,7 +203,7 @@ def test_the_assignment_page_shows_the_model(report):
     tables = Tables(page).tables
     assert tables["status-table"] == [
         ["ok", "3", "ada, bob, carl"], ["crashed", "1", "eve"], ["no submission", "1", "dan"]]
-    assert tables["flag-table"] == [["failed verification", "2", "bob, eve"]]
+    assert tables["flag-table"] == [["uses the network", "2", "bob, eve"]]
     assert tables["cell-table"] == [
         ["test_softmax", "50%", "1.5", "3", "bob, carl"],
         ["test_hinge_loss", "50%", "3", "5", "bob, eve"],
@@ -215,11 +215,11 @@ def test_the_assignment_page_shows_the_model(report):
     assert tables["similar-table"] == [["1", "bob", "carl", "0.83"]]
     assert tables["student-table"] == [
         ["ada", "Ada Lovelace", "10", "ok", ""],
-        ["bob", "", "4", "ok", "failed verification"],
+        ["bob", "", "4", "ok", "uses the network"],
         ["carl", NAME_ATTACK, "7", "ok", ""],
         ["dan", "Dan Brown", "-", "no submission", ""],
         ["eve", "Eve Adams", "5", "crashed crashed: the kernel died in test_hinge_loss",
-         "failed verification"]]
+         "uses the network"]]
     for shown in ("Generated 2026-11-27T15:00:00+0000", "<dt>Graded</dt><dd>4</dd>",
                   "<dt>Mean</dt><dd>6.5 / 10</dd>", "<dt>Quartiles</dt><dd>4.75 to 7.75</dd>",
                   "mean 12.3 s, median 8.1 s,\nlongest 30 s", "never evidence of copying",
@@ -264,11 +264,11 @@ def test_csv_files_hold_the_tables(report):
     assert students[0] == STUDENT_COLUMNS + ["test_softmax", "test_hinge_loss", "test_sigmoid"]
     assert students[1:] == [
         ["ada", "Ada Lovelace", "10", "10", "ok", "ok", "", "4.2", "3", "5", "2"],
-        ["bob", "", "4", "10", "ok", "ok", "failed verification", "3", "0", "2", "2"],
+        ["bob", "", "4", "10", "ok", "ok", "uses the network", "3", "0", "2", "2"],
         ["carl", NAME_ATTACK, "7", "10", "ok", "ok", "", "12", "0", "5", "2"],
         ["dan", "Dan Brown", "", "10", "no submission", "no submission", "", "", "", "", ""],
         ["eve", "Eve Adams", "5", "10", "crashed",
-         "crashed: the kernel died in test_hinge_loss", "failed verification", "30", "3", "0",
+         "crashed: the kernel died in test_hinge_loss", "uses the network", "30", "3", "0",
          "2"]]
     assert read_csv(folder / "cells.csv") == [
         ["grade_id", "max_points", "pass_rate", "mean_points", "failed"],

@@ -1,6 +1,9 @@
-"""Every score equals the rubric: honest students of 02 and 04, in many styles and with one
-catalogued mistake each, graded by `autograder grade --jobs 2`, get exactly the score of a
-plain nbclient execution of the same notebook with the source's tests, and none is flagged."""
+"""Every score equals the rubric: honest students of 02 and 04, in many styles and with
+catalogued mistakes, graded by `autograder grade --jobs 2`, get exactly the score of a plain
+nbclient execution of the same notebook with the source's tests, and none is flagged.
+
+To keep the class small, each notebook carries several styles (of different functions) or
+two mistakes (in different functions): the comparison is per notebook all the same."""
 
 import tempfile
 
@@ -14,16 +17,16 @@ from autograder.reference import answered
 from tests.course_copy import autograder, graded_cells_only, grades, make_course, read, submit
 from tests.mutants import classification_losses, initialization  # noqa: F401 - registers
 from tests.mutants.catalogue import REGISTRY
-from tests.submissions.styles import STYLES_02, STYLES_04
+from tests.submissions.styles import STYLES_02, STYLES_04, Student
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.xdist_group("rubric"),
     pytest.mark.skipif(not sandbox.available(), reason="bubblewrap (bwrap) is not installed: "
                        "apt-get install bubblewrap"),
 ]
 MISTAKES_EACH = 10
 STYLES = {"02_classification_losses": STYLES_02, "04_initialization": STYLES_04}
+PER_NOTEBOOK = 3  # styles in one notebook
 
 
 def mistakes(assignment):
@@ -41,13 +44,42 @@ def mistakes(assignment):
     return chosen
 
 
+def _groups(items, size, cells):
+    """``items`` dealt into groups of at most ``size`` that change no cell twice."""
+    groups = []
+    for item in items:
+        group = next((g for g in groups if len(g) < size
+                      and not any(cells(item) & cells(other) for other in g)), None)
+        if group is None:
+            groups.append([item])
+        else:
+            group.append(item)
+    return groups
+
+
+def _combined(students):
+    """One Student carrying the changes of ``students`` (each to other solution cells)."""
+    merged = {"answers": {}, "before": {}, "after": {}}
+    for student in students:
+        for part, changes in merged.items():
+            changes.update(getattr(student, part) or {})
+    return Student("+".join(s.name for s in students), students[0].assignment, **merged)
+
+
 def notebooks(assignment):
-    """{student: notebook} of every style and mistake student of ``assignment``."""
+    """{student: notebook}: the styles of ``assignment`` several to a notebook, and its
+    mistakes two to a notebook."""
     release, source = read("release", assignment), read("source", assignment)
-    made = {s.name: s.build(release, source) for s in STYLES[assignment]}
-    for variant in mistakes(assignment):
-        made[f"mistake_{variant.name}"] = graded_cells_only(
-            answered(release, source, replace={variant.target: variant.source}))
+    styles = _groups(STYLES[assignment], PER_NOTEBOOK,
+                     lambda s: {*s.answers, *(s.before or {}), *(s.after or {})})
+    made = {}
+    for group in styles:
+        student = _combined(group) if len(group) > 1 else group[0]
+        made[student.name] = student.build(release, source)
+    for pair in _groups(mistakes(assignment), 2, lambda v: {v.target}):
+        name = "mistake_" + "+".join(v.name for v in pair)
+        made[name] = graded_cells_only(answered(
+            release, source, replace={v.target: v.source for v in pair}))
     return made
 
 
@@ -62,22 +94,29 @@ def nbclient_score(nb, source):
                    o.output_type == "error" for o in c.get("outputs", [])))
 
 
-@pytest.fixture(scope="module", params=sorted(STYLES))
-def graded(request, tmp_path_factory):
-    assignment = request.param
-    root = make_course(tmp_path_factory.mktemp(f"rubric-{assignment}"), [assignment])
-    made = notebooks(assignment)
-    for student, nb in made.items():
-        submit(root, student, assignment, nb)
-    result = autograder("grade", assignment, "--jobs", "2", root=root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    source = read("source", assignment)
-    expected = {student: nbclient_score(nb, source) for student, nb in made.items()}
-    return assignment, grades(root), expected
+_GRADED = {}
+ASSIGNMENTS = [pytest.param(a, marks=pytest.mark.xdist_group(f"rubric-{a}"))
+               for a in sorted(STYLES)]
 
 
-def test_each_honest_student_gets_exactly_the_rubric_and_no_flag(graded):
-    assignment, rows, expected = graded
+def graded(assignment, tmp_path_factory):
+    """Grade ``assignment``'s honest class once: (rows, {student: the nbclient score})."""
+    if assignment not in _GRADED:
+        root = make_course(tmp_path_factory.mktemp(f"rubric-{assignment}"), [assignment])
+        made = notebooks(assignment)
+        for student, nb in made.items():
+            submit(root, student, assignment, nb)
+        result = autograder("grade", assignment, "--jobs", "2", root=root)
+        assert result.returncode == 0, result.stdout + result.stderr
+        source = read("source", assignment)
+        _GRADED[assignment] = grades(root), {student: nbclient_score(nb, source)
+                                             for student, nb in made.items()}
+    return _GRADED[assignment]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_each_honest_student_gets_exactly_the_rubric_and_no_flag(assignment, tmp_path_factory):
+    rows, expected = graded(assignment, tmp_path_factory)
     assert len(STYLES[assignment]) >= (15 if assignment.startswith("02") else 5)
     wrong = {}
     for student, score in expected.items():
@@ -87,8 +126,9 @@ def test_each_honest_student_gets_exactly_the_rubric_and_no_flag(graded):
     assert not wrong, f"graded (score, rubric, status, failed) differ: {wrong}"
 
 
-def test_the_mistakes_lose_points_and_the_styles_keep_them(graded):
-    assignment, rows, expected = graded
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_mistakes_lose_points_and_the_styles_keep_them(assignment, tmp_path_factory):
+    rows, expected = graded(assignment, tmp_path_factory)
     for student, score in expected.items():
         full = float(rows[(student, assignment)]["max_score"])
         assert (score < full) == student.startswith("mistake_"), (student, score, full)
