@@ -15,7 +15,6 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds,
                                     NbGraderPreprocessor, OverwriteCells, OverwriteKernelspec)
 
-from .cells import nbgrader_meta
 from .restored_cells import unknown_ids_made_plain
 
 
@@ -33,7 +32,6 @@ class PlainUnknownIds(NbGraderPreprocessor):
 
 SANITIZERS = [PlainUnknownIds, ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
               CheckCellMetadata]
-STDERR_NOTE = "[written to stderr; shown for information, it does not cost points]\n"
 
 
 PENDING = {}  # (assignment, student, notebook) -> the worker's executed notebook
@@ -49,20 +47,6 @@ def prepare(api, assignment, student, nb):
     return nb
 
 
-def _informational(outputs):
-    """A grade cell's outputs without what nbgrader would misread as a verdict: stderr text
-    becomes stdout (logging and warnings never cost points by themselves) and displayed
-    values are dropped (nbgrader reads a number there as partial credit)."""
-    kept = []
-    for output in outputs:
-        if output.output_type == "stream" and output.name == "stderr":
-            kept.append(nbformat.v4.new_output("stream", name="stdout",
-                                               text=STDERR_NOTE + output.text))
-        elif output.output_type != "execute_result":
-            kept.append(output)
-    return kept
-
-
 def fill(nb, executed):
     """Put the outputs of ``executed`` (the worker's run of the same cells) into ``nb``."""
     if [(c.cell_type, c.source) for c in nb.cells] != \
@@ -72,8 +56,6 @@ def fill(nb, executed):
         if cell.cell_type != "code":
             continue
         cell.outputs, cell.execution_count = done.outputs, done.get("execution_count")
-        if nbgrader_meta(cell).get("grade"):
-            cell.outputs = _informational(cell.outputs)
     nb.metadata["language_info"] = executed.metadata.get("language_info", {})
     return nb
 
