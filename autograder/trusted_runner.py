@@ -29,7 +29,7 @@ from IPython.core.inputtransformer2 import TransformerManager
 
 from . import mistakes, verification
 from .cells import nbgrader_meta
-from .proxy import KernelFailure, StudentFunction, UnusableResult
+from .proxy import Kernel, KernelFailure, StudentFunction, UnusableResult
 
 _TRANSFORMER = TransformerManager()
 _MAX_PRINTED = 64 * 1024
@@ -140,13 +140,14 @@ class TestRunner:
                 chosen[name] = value
         return chosen
 
-    def run(self, index, kernel):
-        """Run grade cell ``index`` against ``kernel``; its outputs (nbformat), which hold
-        an error output exactly when the cell fails."""
+    def run(self, index, session):
+        """Run grade cell ``index``, its calls answered by the sandbox ``session`` within the
+        cell's time; its outputs (nbformat), which hold an error output exactly when the
+        cell fails."""
         cell = self.nb.cells[index]
         grade_id = nbgrader_meta(cell).get("grade_id") or f"cell {index + 1}"
         started = time.monotonic()
-        kernel.seconds_left = lambda: self.cell_seconds - (time.monotonic() - started)
+        kernel = Kernel(session, lambda: self.cell_seconds - (time.monotonic() - started))
         source = python_source(cell.source)
         filename = f"<grade cell {grade_id}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
