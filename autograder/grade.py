@@ -13,7 +13,7 @@ import hashlib
 import os
 import time
 import warnings
-from concurrent.futures import as_completed
+from concurrent.futures import as_completed, wait
 from pathlib import Path
 
 import nbformat
@@ -131,6 +131,17 @@ class ClassGrader:
         return self._row(student, score, status, flags, failed), self._record(
             result, sha, score, status, flags, cells, sandboxed)
 
+    def outcome(self, student, future, started):
+        """The row and log record of ``student``'s finished unit (a failed worker too)."""
+        try:
+            row, record = self.record(future.result(), self.limits.enabled)
+        except Exception as error:  # noqa: BLE001 - one failure never stops the class
+            return grades_csv.row(student, self.assignment, None, self.max_score,
+                                  f"error: the worker failed: {type(error).__name__}: "
+                                  f"{error}"[:300]), None
+        record["seconds"]["total"] = round(time.monotonic() - started, 3)
+        return row, record
+
     def _row(self, student, score, status, flags, failed=()):
         if flags:
             status = ("" if status == "ok" else status + "; ") + "flagged: " + "; ".join(flags)
@@ -142,7 +153,7 @@ class ClassGrader:
                 "grader": self.key.fingerprint, "versions": grading_log.versions(),
                 "score": score, "max_score": self.max_score, "status": status, "flags": flags,
                 "cells": cells, "seconds": result.seconds, "calls": result.calls,
-                "sandbox": sandboxed,
+                "sandbox": sandboxed, "resources": result.usage,
                 "log": result.log[-2000:]}
 
 
@@ -185,10 +196,11 @@ def _grade_class(grader, class_list, jobs, scheduler, resume):
     root, assignment, log = grader.root, grader.assignment, grader.log
     done = grading_log.already_graded(root, assignment, grader.key.fingerprint) if resume else set()
     progress = Progress(len(class_list), log)
-    rows, futures, started = [], {}, {}
+    rows, futures, started, units, again = [], {}, {}, {}, []
     if not class_list:
         log(f"No submissions: put them in {root / 'submitted' / '<student>' / assignment}/.")
-    with executor(jobs or default_jobs(), scheduler) as pool:
+    jobs = jobs or default_jobs()
+    with executor(jobs, scheduler) as pool:
         for student in class_list:  # each unit starts as soon as it is prepared
             row = grader.submission(student)
             if row is None and (student, grader.submitted[student][1]) in done:
@@ -199,23 +211,35 @@ def _grade_class(grader, class_list, jobs, scheduler, resume):
                 rows.append(_finish(root, unit, None, progress, grader.limits.enabled))
                 continue
             futures[pool.submit(grade_unit, unit)] = student
-            started[student] = time.monotonic()
+            units[student], started[student] = unit, time.monotonic()
+        shared = len(futures) > 1 and (jobs > 1 or scheduler)
         for future in as_completed(futures):
             student = futures[future]
-            try:
-                row, record = grader.record(future.result(), grader.limits.enabled)
-                record["seconds"]["total"] = round(time.monotonic() - started[student], 3)
-            except Exception as error:  # noqa: BLE001 - one failure never stops the class
-                row = grades_csv.row(student, assignment, None, grader.max_score,
-                                     f"error: the worker failed: {type(error).__name__}: "
-                                     f"{error}"[:300])
-                record = None
+            if shared and _timed_out(future):
+                again.append((student, future.result()))  # confirmed alone, below
+                continue
+            rows.append(_finish(root, *grader.outcome(student, future, started[student]),
+                                progress, grader.limits.enabled))
+        for student, first in again:
+            log(f"{student} timed out while others were graded: grading it again alone")
+            started[student] = time.monotonic()
+            future = pool.submit(grade_unit, units[student])
+            wait([future])
+            row, record = grader.outcome(student, future, started[student])
+            if record is not None:
+                record["first_run"] = {"status": first.status, "seconds": first.seconds,
+                                       "alongside": len(futures) - 1}
             rows.append(_finish(root, row, record, progress, grader.limits.enabled))
     progress.close()
     graded = sum(r.score != "" for r in rows if r.status != "no submission")
     log(f"{graded} of {len(rows)} submission(s) graded; grades in {root / grades_csv.FILE_NAME}, "
         f"feedback in {root / 'feedback'}/, log in {root / grading_log.FILE_NAME}.")
     return rows
+
+
+def _timed_out(future):
+    """True when the unit ran out of time (which the load of other sandboxes may cause)."""
+    return future.exception() is None and future.result().status.startswith("timeout")
 
 
 def _finish(root, row, record, progress, sandboxed):

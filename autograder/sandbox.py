@@ -16,6 +16,7 @@ import queue
 import resource
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import sysconfig
@@ -26,10 +27,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from traitlets import Bool, Integer
+from traitlets import Bool, Float, Integer
 from traitlets.config import Configurable
 
-from . import plain_data
+from . import plain_data, resource_unit
 
 INSTALL_HINT = ("bubblewrap is not installed: grading runs every submission in a bwrap sandbox. "
                 "Install it (Debian/Ubuntu: `sudo apt-get install bubblewrap`; Fedora: `sudo dnf "
@@ -37,6 +38,8 @@ INSTALL_HINT = ("bubblewrap is not installed: grading runs every submission in a
                 "submissions you trust; it is written into every log record).")
 _UID_BASE = 61000
 _UID_SLOTS = 512
+WATCH_SECONDS = 0.2
+LOCK_FOLDER = "autograder-sandbox-uids"
 
 
 class SandboxUnavailable(RuntimeError):
@@ -48,10 +51,15 @@ class Sandbox(Configurable):
 
     enabled = Bool(True, help="Run submissions in a bubblewrap sandbox (--no-sandbox: False)"
                    ).tag(config=True)
-    memory_mb = Integer(4096, help="Address space per process, MiB (RLIMIT_AS)").tag(config=True)
-    cpu_seconds = Integer(600, help="CPU time per process, seconds (RLIMIT_CPU)").tag(config=True)
-    processes = Integer(256, help="Processes and threads of the sandbox's uid (RLIMIT_NPROC)"
-                        ).tag(config=True)
+    memory_mb = Integer(4096, help="Memory of one sandbox, MiB: all its processes, its files "
+                        "in /tmp and shared memory together (a control group; also each "
+                        "process's address space, RLIMIT_AS)").tag(config=True)
+    cpu_seconds = Integer(600, help="CPU time of one sandbox, all its processes together, "
+                          "seconds").tag(config=True)
+    cpus = Float(1.0, help="Cores one sandbox may use at once (a control group's CPU quota), "
+                 "so that a student's processes cannot slow a classmate's").tag(config=True)
+    processes = Integer(256, help="Processes and threads of one sandbox (a control group's "
+                        "pids limit and RLIMIT_NPROC)").tag(config=True)
     file_size_mb = Integer(64, help="Largest file a submission may write, MiB (RLIMIT_FSIZE)"
                            ).tag(config=True)
     disk_mb = Integer(256, help="Size of the private working folder and of /tmp, MiB each"
@@ -70,6 +78,7 @@ class Limits:
     enabled: bool = True
     memory_mb: int = 4096
     cpu_seconds: int = 600
+    cpus: float = 1.0
     processes: int = 256
     file_size_mb: int = 64
     disk_mb: int = 256
@@ -83,9 +92,10 @@ class Limits:
         """Limits from a traitlets config (nbgrader_config.py) and nbgrader's cell timeout."""
         sandbox = Sandbox(config=config)
         names = [n for n in cls.__dataclass_fields__
-                 if n not in ("enabled", "cell_timeout", "figures")]
+                 if n not in ("enabled", "cell_timeout", "figures", "cpus")]
         return cls(enabled=enabled and sandbox.enabled, cell_timeout=int(cell_timeout),
-                   figures=sandbox.figures, **{n: int(getattr(sandbox, n)) for n in names})
+                   figures=sandbox.figures, cpus=float(sandbox.cpus),
+                   **{n: int(getattr(sandbox, n)) for n in names})
 
 
 def font_cache():
@@ -103,9 +113,12 @@ def available():
 
 
 def require(limits):
-    """Raise SandboxUnavailable when the sandbox is on and bubblewrap is missing."""
+    """Raise SandboxUnavailable when the sandbox is on and bubblewrap is missing, or its uid
+    locks are not safe."""
     if limits.enabled and not available():
         raise SandboxUnavailable(INSTALL_HINT)
+    if limits.enabled and os.geteuid() == 0:
+        os.close(_lock_folder())
 
 
 def _environment_paths():
@@ -195,11 +208,13 @@ def _processes_of(uid):
     return count
 
 
-def _set_limits(limits, extra_processes):
-    """A preexec function: rlimits for the sandboxed process tree (bwrap inherits them)."""
+def _set_limits(limits, extra_processes, unit):
+    """A preexec function: join the resource unit, and set rlimits for the sandboxed process
+    tree (bwrap inherits them)."""
     mib = 1024 * 1024
 
     def apply():
+        unit.join()
         for which, value in [(resource.RLIMIT_AS, limits.memory_mb * mib),
                              (resource.RLIMIT_CPU, limits.cpu_seconds),
                              (resource.RLIMIT_NPROC, limits.processes + extra_processes),
@@ -209,23 +224,56 @@ def _set_limits(limits, extra_processes):
     return apply
 
 
+def _lock_folder():
+    """The folder of the uid locks in shared temporary space, opened (O_NOFOLLOW) after
+    checking that it is a folder of ours that nobody else may write: a descriptor."""
+    path = Path(tempfile.gettempdir()) / LOCK_FOLDER
+    try:
+        path.mkdir(mode=0o700)  # atomic: exists already, or is ours now
+    except FileExistsError:
+        pass
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as error:
+        raise SandboxUnavailable(_unsafe(path, f"it cannot be opened as a folder ({error})")
+                                 ) from None
+    info = os.fstat(handle)
+    if info.st_uid != os.geteuid() or info.st_mode & 0o077:
+        os.close(handle)
+        raise SandboxUnavailable(_unsafe(path, f"it belongs to uid {info.st_uid} with mode "
+                                         f"{stat.S_IMODE(info.st_mode):o}"))
+    return handle
+
+
+def _unsafe(path, why):
+    return (f"refusing the sandbox lock folder {path}: {why}; it must be a folder owned by "
+            f"uid {os.geteuid()} with mode 700. Someone else may have made it: check, remove "
+            "it, and grade again.")
+
+
 @contextmanager
 def _uid_slot():
     """An unprivileged uid no other sandbox on this machine uses now (root only)."""
-    folder = Path(tempfile.gettempdir()) / "autograder-sandbox-uids"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    for slot in range(_UID_SLOTS):
-        handle = open(folder / f"{slot}.lock", "w")  # noqa: SIM115 - held while in use
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            continue
-        try:
-            yield _UID_BASE + slot
-        finally:
-            handle.close()
-        return
+    folder = _lock_folder()
+    try:
+        for slot in range(_UID_SLOTS):
+            handle = os.open(f"{slot}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
+                             0o600, dir_fd=folder)
+            try:
+                if not stat.S_ISREG(os.fstat(handle).st_mode):
+                    os.close(handle)
+                    raise SandboxUnavailable(f"the sandbox lock {slot}.lock is not a file")
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(handle)
+                continue
+            try:
+                yield _UID_BASE + slot
+            finally:
+                os.close(handle)
+            return
+    finally:
+        os.close(folder)
     raise SandboxUnavailable("no free sandbox uid: too many sandboxes at once")
 
 
@@ -296,25 +344,66 @@ class Session:
         self.deadline = self.started + wall_seconds
         self.timed_out = False
         self.flags = []  # what the sandbox reported as suspicious (untrusted, size-capped)
+        self.unit, self.unit_warning = resource_unit.create(limits)
+        self.limit_hit, self.peak_processes, self.stray = None, 0, 0
         try:
             self.process = subprocess.Popen(
                 command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE, pass_fds=(write_end,),
-                preexec_fn=_set_limits(limits, extra), start_new_session=True, cwd=cwd, env=env)
+                preexec_fn=_set_limits(limits, extra, self.unit), start_new_session=True,
+                cwd=cwd, env=env)
         except OSError as error:
             os.close(read_end)
+            self.unit.close()
             raise SandboxUnavailable(f"could not start {command[0]}: {error}") from error
         finally:
             os.close(write_end)
+        self._watching = threading.Event()
         self.frames = queue.Queue()
         self.stderr, self._stderr_cut = [], []
         self.readers = [
             threading.Thread(target=self._read_frames, args=(os.fdopen(read_end, "rb"),),
                              daemon=True),
             threading.Thread(target=_drain, args=(self.process.stderr, 65536, self.stderr,
-                                                  self._stderr_cut), daemon=True)]
+                                                  self._stderr_cut), daemon=True),
+            threading.Thread(target=self._watch, daemon=True)]
         for reader in self.readers:
             reader.start()
+
+    def _watch(self):
+        """Every 0.2 s: count the unit's processes, and stop it when it passes a limit."""
+        while not self._watching.wait(WATCH_SECONDS):
+            pids = self.unit.pids(self.process.pid)
+            self.peak_processes = max(self.peak_processes, len(pids))
+            self.unit.measure(pids)
+            exceeded = self.unit.exceeded()
+            if exceeded and not self.limit_hit:
+                self.limit_hit = exceeded
+                self.kill()
+
+    def reap(self):
+        """Kill the processes that outlived the cell that started them: all but the sandbox's
+        own chain (bwrap, the driver) and the kernel, the driver's first child."""
+        pids = self.unit.pids(self.process.pid)
+        allowed = _own_chain(self.process.pid, pids)
+        stray = [pid for pid in pids if pid not in allowed]
+        for pid in stray:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self.stray += len(stray)
+        return len(stray)
+
+    @property
+    def memory_hit(self):
+        """True when the unit ran out of memory (the kernel killed one of its processes)."""
+        return self.limit_hit == "memory" or getattr(self.unit, "memory_hit", False)
+
+    def usage(self):
+        """What the unit used, for the grading log."""
+        return {**self.unit.usage(), "peak_processes": self.peak_processes,
+                "stray_processes": self.stray}
 
     def _read_frames(self, stream):
         try:
@@ -365,6 +454,7 @@ class Session:
 
     def kill(self):
         _kill_session(self.process)
+        self.unit.kill(self.process.pid)
 
     def close(self):
         """Kill the whole sandbox and collect its exit status and stderr."""
@@ -376,10 +466,14 @@ class Session:
             self.process.wait(timeout=max(0.0, min(5.0, self.remaining())))
         except subprocess.TimeoutExpired:
             pass
+        self._watching.set()
+        self.readers[-1].join()
+        self.unit.measure(self.unit.pids(self.process.pid))
         self.kill()  # whatever it left behind (without a sandbox: its children)
         self.process.wait()
         for reader in self.readers:
             reader.join(timeout=10)
+        self.unit.close()
         self.seconds = time.monotonic() - self.started
 
     @property
@@ -400,6 +494,37 @@ class Session:
 
 class Ended(Exception):
     """The sandboxed process stopped answering."""
+
+
+def _own_chain(root_pid, pids):
+    """The processes of the sandbox itself in ``pids``: ``root_pid`` and its line of first
+    children down to the driver, and the driver's first child, the kernel."""
+    chain, pid = [root_pid], root_pid
+    while len(chain) < 6:  # bwrap, its init, the driver, the kernel: never deeper
+        children = sorted((_started(p), p) for p in pids if resource_unit.parent_of(p) == pid)
+        if not children:
+            return set(chain)
+        pid = children[0][1]
+        chain.append(pid)
+        if _is_driver(chain[-2]):
+            break
+    return set(chain)
+
+
+def _started(pid):
+    """When ``pid`` started (clock ticks since boot); processes that are gone sort last."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return float("inf")
+
+
+def _is_driver(pid):
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return argv[1:3] == [b"-m", b"autograder.kernel_driver"]
 
 
 def _kill_session(process):

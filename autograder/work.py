@@ -21,6 +21,9 @@ from .cells import nbgrader_meta
 from .kernel_driver import GRADE_CELL
 from .trusted_runner import TestRunner, role
 
+# More processes at once than grading itself needs (bwrap, driver, kernel, its copy): flagged.
+MANY_PROCESSES = 16
+
 
 @dataclass(frozen=True)
 class Job:
@@ -46,6 +49,7 @@ class Result:
     calls: int = 0                 # calls of the student's functions made by the tests
     log: str = ""                  # the tail of what the sandboxed processes wrote on stderr
     flags: tuple = ()              # what the sandbox's driver found suspicious
+    usage: dict = field(default_factory=dict)  # the sandbox's resources: resource_unit
 
 
 def label(nb, index):
@@ -101,6 +105,8 @@ def _converse(session, nb, runner):
         except sandbox.Ended:
             return reported, False, dead
         index = header.get("cell", header.get("grade"))
+        if ("cell" in header or "grade" in header) and session.reap():
+            _flag_once(session, "started processes that outlived their cell (they were stopped)")
         if "cell" in header and index in code - grades - reported:
             _student_outputs(nb, index, header)
             reported.add(index)
@@ -116,6 +122,11 @@ def _converse(session, nb, runner):
             session.flags.append(str(header["flag"])[:200])
         elif isinstance(header.get("dead"), int) and header["dead"] in code:
             dead = header["dead"]
+
+
+def _flag_once(session, flag):
+    if flag not in session.flags:
+        session.flags.append(flag)
 
 
 def assemble(nb, reported, finished, dead, session, limits):
@@ -134,6 +145,12 @@ def _status(nb, outcome, limits, finished, dead, stopped):
     where = label(nb, stopped) if stopped is not None else "the end"
     cut = f"; output cut at {limits.output_kb} KiB" if any(
         "[output cut:" in o.get("text", "") for c in nb.cells for o in c.get("outputs", [])) else ""
+    if outcome.memory_hit:
+        return (f"memory limit: the notebook's processes, files in /tmp and shared memory took "
+                f"more than {limits.memory_mb} MiB (in {where}){cut}")
+    if outcome.limit_hit == "cpu":
+        return (f"CPU limit: the notebook's processes used more than {limits.cpu_seconds} s of "
+                f"CPU time (in {where}){cut}")
     if outcome.timed_out:
         return f"timeout: the notebook ran longer than {limits.wall_seconds} s (in {where}){cut}"
     if dead is not None:
@@ -176,9 +193,11 @@ def grade_unit(job):
         reported, finished, dead = _converse(session, nb, runner)
     if not reported:
         _check_started(session)
+    if session.peak_processes > MANY_PROCESSES:
+        _flag_once(session, f"ran {session.peak_processes} processes at once")
     status = assemble(nb, reported, finished, dead, session, limits)
     return Result(
         student=job.student, assignment=job.assignment, executed=nbformat.writes(nb),
         status=status, calls=runner.calls, flags=tuple(dict.fromkeys(session.flags))[:10],
         seconds={"run": round(session.seconds, 3), "calls": round(runner.call_seconds, 3)},
-        log=session.log[-2000:].strip())
+        log=session.log[-2000:].strip(), usage=session.usage())
