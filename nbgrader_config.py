@@ -35,11 +35,12 @@ c.GenerateFeedback.preprocessors = [
     "autograder.feedback.MessagesOnly",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
-# Every submission runs in a bubblewrap sandbox with these limits per process (see the
-# README, "Grading a class"); `autograder grade --no-sandbox` turns it off, on the record.
-c.Sandbox.memory_mb = 4096        # address space (RLIMIT_AS)
-c.Sandbox.cpu_seconds = 600       # CPU time (RLIMIT_CPU)
-c.Sandbox.processes = 256         # processes and threads (RLIMIT_NPROC)
+# Every submission runs in a bubblewrap sandbox, one resource unit for all its processes
+# (see the README, "Sandbox limits"); `autograder grade --no-sandbox` turns it off, on the record.
+c.Sandbox.memory_mb = 4096        # processes, /tmp files and shared memory together
+c.Sandbox.cpu_seconds = 600       # CPU time of all its processes together
+c.Sandbox.cpus = 1.0              # cores it may use at once
+c.Sandbox.processes = 256         # processes and threads at once
 c.Sandbox.file_size_mb = 64       # largest file a submission may write (RLIMIT_FSIZE)
 c.Sandbox.disk_mb = 256           # private working folder and /tmp, each
 c.Sandbox.wall_seconds = 600      # a whole notebook; c.Execute.timeout limits each cell

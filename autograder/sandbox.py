@@ -345,7 +345,7 @@ class Session:
         self.timed_out = False
         self.flags = []  # what the sandbox reported as suspicious (untrusted, size-capped)
         self.unit, self.unit_warning = resource_unit.create(limits)
-        self.limit_hit, self.peak_processes, self.stray = None, 0, 0
+        self.limit_hit, self.peak_processes, self.stray, self.left_session = None, 0, 0, 0
         try:
             self.process = subprocess.Popen(
                 command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
@@ -380,20 +380,23 @@ class Session:
             if exceeded and not self.limit_hit:
                 self.limit_hit = exceeded
                 self.kill()
+            self.left_session += self._stop(_outside_sessions(self.process.pid, pids))
+
+    def _stop(self, pids):
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self.stray += len(pids)
+        return len(pids)
 
     def reap(self):
         """Kill the processes that outlived the cell that started them: all but the sandbox's
         own chain (bwrap, the driver) and the kernel, the driver's first child."""
         pids = self.unit.pids(self.process.pid)
         allowed = _own_chain(self.process.pid, pids)
-        stray = [pid for pid in pids if pid not in allowed]
-        for pid in stray:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        self.stray += len(stray)
-        return len(stray)
+        return self._stop([pid for pid in pids if pid not in allowed])
 
     @property
     def memory_hit(self):
@@ -511,12 +514,25 @@ def _own_chain(root_pid, pids):
     return set(chain)
 
 
+def _outside_sessions(root_pid, pids):
+    """The processes in ``pids`` that left the sessions of the sandbox's own chain."""
+    chain = _own_chain(root_pid, pids)
+    sessions = {_stat_field(pid, 3) for pid in chain}
+    return [pid for pid in pids if pid not in chain and _stat_field(pid, 3) not in sessions]
+
+
 def _started(pid):
     """When ``pid`` started (clock ticks since boot); processes that are gone sort last."""
+    return _stat_field(pid, 19, float("inf"))
+
+
+def _stat_field(pid, index, missing=None):
+    """Field ``index`` after the command name in /proc/PID/stat (1: parent, 3: session,
+    19: start time), as an int; ``missing`` when the process is gone."""
     try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[index])
     except (OSError, IndexError, ValueError):
-        return float("inf")
+        return missing
 
 
 def _is_driver(pid):

@@ -193,6 +193,9 @@ def grade_unit(job):
         reported, finished, dead = _converse(session, nb, runner)
     if not reported:
         _check_started(session)
+    if session.left_session:
+        _flag_once(session, f"started {session.left_session} processes that left the "
+                   "notebook's session (they were stopped)")
     if session.peak_processes > MANY_PROCESSES:
         _flag_once(session, f"ran {session.peak_processes} processes at once")
     status = assemble(nb, reported, finished, dead, session, limits)

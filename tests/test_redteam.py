@@ -150,3 +150,14 @@ def test_the_tests_never_run_in_the_students_kernel(graded, student):
     errors = [o.ename for c in executed.cells if c.metadata.get("nbgrader", {}).get("grade")
               for o in c.get("outputs", []) if o.output_type == "error"]
     assert len(errors) == 4 and set(errors) <= {"NotImplementedError", "NameError"}, errors
+
+
+def test_a_timeout_beside_others_is_confirmed_by_a_run_alone(graded):
+    """The endless loop timed out while classmates were graded: it is graded again alone
+    before the timeout is final, and the log keeps both runs."""
+    record = next(r for r in grading_log.records(graded["root"]) if r["student"] == "infinite_loop")
+    assert record["first_run"]["status"].startswith("timeout"), record
+    assert record["first_run"]["alongside"] >= 1, record
+    assert record["status"].startswith("timeout"), record
+    honest = next(r for r in grading_log.records(graded["root"]) if r["student"] == "honest_full")
+    assert "first_run" not in honest, honest
