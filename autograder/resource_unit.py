@@ -2,16 +2,18 @@
 tmpfs, shared memory and memfd included), processes and CPU.
 
 Where the grader may create control groups (root, with cgroup v1 controllers or a cgroup v2
-subtree whose controllers it can enable), the kernel enforces the memory and process limits
-and caps the unit at ``cpus`` cores; the unit's CPU time is read from the group. Elsewhere a
-:class:`Watchdog` counts the sandbox's processes, memory and CPU time from /proc, which sees
-no unmapped shared memory: the grading log says which kind was used.
+subtree whose controllers it can enable; or a transient systemd scope), the kernel enforces
+the memory and process limits and caps the unit at ``cpus`` cores; the unit's CPU time is
+read from the group. Elsewhere a :class:`Watchdog` counts the sandbox's processes, memory and
+CPU time from /proc, which sees no unmapped shared memory: the grading log says which kind
+was used.
 """
 
 import itertools
 import os
 import secrets
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -66,6 +68,10 @@ class Watchdog:
 
     def join(self):
         """Called in the sandbox's first process before it starts (nothing to join)."""
+
+    def wrap(self, command):
+        """The command line that starts the sandbox inside this unit."""
+        return command
 
     def pids(self, root_pid):
         return descendants(root_pid)
@@ -258,16 +264,77 @@ def _hierarchy():
 
 def create(limits):
     """The resource unit for one sandbox, and a warning when it could only be a watchdog."""
-    hierarchy = _hierarchy() if os.geteuid() == 0 else None
+    hierarchy = _hierarchy()
     name = f"sandbox-{os.getpid()}-{next(_names)}-{secrets.token_hex(4)}"
-    kinds = {"v1": CgroupV1, "v2": CgroupV2}
-    if hierarchy:
+    kinds = {"v1": [CgroupV1] if os.geteuid() == 0 else [],
+             "v2": ([CgroupV2] if os.geteuid() == 0 else []) + [SystemdScope], None: []}
+    why = ["no cgroup v1 or v2 controllers are mounted at /sys/fs/cgroup" if hierarchy is None
+           else "control groups v1 need root"]
+    for kind in kinds[hierarchy]:
         try:
-            return kinds[hierarchy].create(limits, name), None
+            return kind.create(limits, name), None
         except OSError as error:
-            why = f"control groups ({hierarchy}) could not be used: {error}"
-    else:
-        why = ("control groups need root" if os.geteuid() else
-               "no cgroup v1 or v2 controllers are mounted at /sys/fs/cgroup")
-    return Watchdog(limits), (f"limits kept by a watchdog ({why}): shared memory that no "
-                              "process maps is not counted")
+            why.append(f"{kind.kind}: {error}")
+    return Watchdog(limits), (f"limits kept by a watchdog ({'; '.join(why[1:] or why)}): "
+                              "shared memory that no process maps is not counted")
+
+
+class SystemdScope(CgroupV2):
+    """A transient systemd scope around the sandbox, where systemd owns the v2 hierarchy and
+    delegates no subtree to the grader (``systemd-run --scope``, ``--user`` when not root)."""
+
+    kind = "systemd scope"
+
+    @classmethod
+    def create(cls, limits, name):
+        if not _systemd_scopes():
+            raise OSError("systemd-run cannot create scopes here")
+        unit = cls(limits, {})
+        unit.name = name
+        return unit
+
+    def wrap(self, command):
+        limits = self.limits
+        user = [] if os.geteuid() == 0 else ["--user"]
+        return ["systemd-run", *user, "--scope", "--quiet", "--collect", f"--unit={self.name}",
+                "-p", f"MemoryMax={limits.memory_mb}M", "-p", "MemorySwapMax=0",
+                "-p", f"TasksMax={limits.processes}",
+                "-p", f"CPUQuota={int(limits.cpus * 100)}%", "--", *command]
+
+    def join(self):
+        """systemd-run moves the process into the scope itself."""
+
+    def pids(self, root_pid):
+        if not self.folders:  # known once systemd-run has moved itself into the scope
+            path = _cgroup_of(root_pid)
+            if path and path.endswith(f"/{self.name}.scope"):
+                folder = CGROUP_ROOT / path.lstrip("/")
+                self.folders = {c: folder for c in ("memory", "pids", "cpu")}
+        return super().pids(root_pid) if self.folders else descendants(root_pid)
+
+    def close(self):
+        """systemd removes the scope when its last process ends (--collect)."""
+
+
+def _cgroup_of(pid):
+    try:
+        text = Path(f"/proc/{pid}/cgroup").read_text()
+    except OSError:
+        return None
+    return next((line[3:] for line in text.splitlines() if line.startswith("0::")), None)
+
+
+_SCOPES = {}
+
+
+def _systemd_scopes():
+    """True when systemd runs and ``systemd-run --scope`` works for this user (tried once)."""
+    if "works" not in _SCOPES:
+        command = ["systemd-run", *([] if os.geteuid() == 0 else ["--user"]), "--scope",
+                   "--quiet", "--collect", "-p", "TasksMax=16", "--", "true"]
+        try:
+            _SCOPES["works"] = Path("/run/systemd/system").is_dir() and subprocess.run(
+                command, capture_output=True, timeout=20).returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            _SCOPES["works"] = False
+    return _SCOPES["works"]

@@ -348,7 +348,7 @@ class Session:
         self.limit_hit, self.peak_processes, self.stray, self.left_session = None, 0, 0, 0
         try:
             self.process = subprocess.Popen(
-                command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                self.unit.wrap(command), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE, pass_fds=(write_end,),
                 preexec_fn=_set_limits(limits, extra, self.unit), start_new_session=True,
                 cwd=cwd, env=env)
@@ -406,7 +406,8 @@ class Session:
     def usage(self):
         """What the unit used, for the grading log."""
         return {**self.unit.usage(), "peak_processes": self.peak_processes,
-                "stray_processes": self.stray}
+                "stray_processes": self.stray,
+                **({"warning": self.unit_warning} if self.unit_warning else {})}
 
     def _read_frames(self, stream):
         try:

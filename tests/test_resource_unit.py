@@ -65,7 +65,7 @@ def test_a_sandbox_gets_at_most_its_cores():
 def test_processes_that_outlive_their_cell_are_stopped():
     """A process left running after its cell is stopped, before the next cell runs."""
     printed, status, result = run_cells([
-        "import subprocess\nchild = subprocess.Popen(['sleep', '600'], start_new_session=True)",
+        "import subprocess\nchild = subprocess.Popen(['sleep', '600'])",
         "import time\ntime.sleep(0.5)\nprint(child.poll())"])
     assert status == "ok", status
     assert printed[1].strip() == "-9", printed
@@ -108,3 +108,17 @@ def test_a_hijacked_lock_folder_is_refused_and_nothing_is_truncated(plant, tmp_p
     with pytest.raises(sandbox.SandboxUnavailable, match="refusing the sandbox lock folder"):
         run_cells(["print(1)"])
     assert victim.read_text() == "precious"
+
+
+def test_without_control_groups_a_watchdog_keeps_the_limits_and_says_so(tmp_path, monkeypatch):
+    """No cgroup controllers (an empty /sys/fs/cgroup): the watchdog still stops processes
+    that leave the session, and the log says the limits were kept by looking."""
+    monkeypatch.setattr(resource_unit, "CGROUP_ROOT", tmp_path)
+    printed, status, result = run_cells([
+        "import os\nfor _ in range(8):\n    if os.fork() == 0:\n        os.setsid()\n"
+        "        while True:\n            pass\nimport time\ntime.sleep(2)\nprint('waited')"])
+    assert status == "ok" and "waited" in printed[0], (status, printed)
+    assert result.usage["kind"] == "watchdog", result.usage
+    assert "no cgroup v1 or v2 controllers" in result.usage["warning"], result.usage
+    assert result.usage["stray_processes"] >= 8, result.usage
+    assert any("left the notebook's session" in f for f in result.flags), result.flags
