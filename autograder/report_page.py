@@ -7,7 +7,6 @@ assignment. Everything taken from the model is escaped: student names and code a
 untrusted."""
 
 import base64
-import csv
 import html
 import json
 from pathlib import Path
@@ -16,7 +15,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from . import report_plots
+from . import csv_cells, report_plots
 
 STUDENT_COLUMNS = ["student_id", "name", "score", "max_score", "status", "status_detail",
                    "flags", "seconds"]  # then one column of points per grade cell
@@ -403,7 +402,7 @@ def _csv_value(value):
 def _write_csv(path, columns, rows):
     """Write ``rows`` (lists in the order of ``columns``) as CSV."""
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_cells.writer(handle)
         writer.writerow(columns)
         writer.writerows([_csv_value(v) for v in row] for row in rows)
 
