@@ -46,3 +46,10 @@ c.Sandbox.disk_mb = 256           # private working folder and /tmp, each
 c.Sandbox.wall_seconds = 600      # a whole notebook; c.Execute.timeout limits each cell
 c.Sandbox.output_kb = 4096        # output beyond this is cut as it arrives
 c.Sandbox.figures = False         # True: draw figures while grading, so feedback shows them
+# Feedback pages show at most this much of a student's outputs (the rest is cut, visibly),
+# and are rendered in a worker process with these limits; a page that fails becomes a plain
+# page with the score of each test cell, and the student's status says so.
+c.CapOutputs.cell_output_kb = 512         # output of one code cell, KiB
+c.CapOutputs.notebook_output_kb = 4096    # output of the whole notebook, KiB
+c.FeedbackWorker.seconds = 60             # longest one page may take to render
+c.FeedbackWorker.memory_mb = 2048         # address space of the rendering process (RLIMIT_AS)

@@ -1,5 +1,5 @@
 """What students see in their feedback: each failing test's message, not its traceback;
-and the writer of the class's feedback pages.
+and the writers of the class's feedback pages.
 
 An IPython traceback quotes the lines around the failing one, and in a grade cell those
 are hidden tests. nbgrader's ClearHiddenTests removes them from the cell's source; this
@@ -8,13 +8,16 @@ preprocessor removes them from the error output, keeping the message the checks 
 
 import json
 import os
-import re
 import shutil
 from pathlib import Path
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from . import csp, inert_html
 from .cells import nbgrader_meta
+from .feedback_outputs import CapOutputs
+from .feedback_plain import plain_page
+from .feedback_worker import FeedbackWorker
 
 
 class MessagesOnly(NbGraderPreprocessor):
@@ -33,36 +36,73 @@ class MessagesOnly(NbGraderPreprocessor):
 RELEASE_FEEDBACK_FILES = ("timestamp.txt", "submission_secret.txt")
 
 
-class FeedbackWriter:
-    """Writes feedback/<student>/<assignment>/<assignment>.html as nbgrader's
-    generate_feedback does (its configured preprocessors and template), with one exporter
-    for the whole class: nbgrader builds one per call and recompiles its templates."""
+def autograded_notebook(coursedir, assignment, student):
+    """The path of ``student``'s autograded notebook."""
+    return Path(coursedir.format_path(coursedir.autograded_directory, student, assignment)
+                ) / f"{assignment}.ipynb"
+
+
+def feedback_page(coursedir, assignment, student):
+    """The path of ``student``'s feedback page."""
+    return Path(coursedir.format_path(coursedir.feedback_directory, student, assignment)
+                ) / f"{assignment}.html"
+
+
+class PageRenderer:
+    """Renders feedback pages as nbgrader's generate_feedback does (its configured
+    preprocessors and template), with one exporter for many pages: nbgrader builds one per
+    call and recompiles its templates. Student outputs are capped (:class:`CapOutputs`) and
+    their HTML and markdown sanitized (:mod:`autograder.inert_html`); the page forbids any
+    script but its MathJax (:mod:`autograder.csp`). Runs in the feedback worker process."""
 
     def __init__(self, api):
         from nbgrader.converters import GenerateFeedback
 
         self.coursedir = api.coursedir
         converter = GenerateFeedback(coursedir=api.coursedir, parent=api)
-        self.exporter = converter.exporter_class(parent=converter, config=converter.config)
+        self.exporter = converter.exporter_class(
+            parent=converter, config=converter.config, sanitize_html=True,
+            filters={"clean_html": inert_html.clean})
         for preprocessor in converter.preprocessors:
             self.exporter.register_preprocessor(preprocessor)
+        self.exporter.register_preprocessor(CapOutputs(config=api.config), enabled=True)
 
     def write(self, assignment, student):
         """Render ``student``'s autograded notebook; return the HTML file's path."""
-        source = Path(self.coursedir.format_path(
-            self.coursedir.autograded_directory, student, assignment)) / f"{assignment}.ipynb"
+        source = autograded_notebook(self.coursedir, assignment, student)
         resources = {"unique_key": assignment, "output_files_dir": f"{assignment}_files",
                      "nbgrader": {"student": student, "assignment": assignment,
                                   "notebook": assignment, "db_url": self.coursedir.db_url}}
         html, _ = self.exporter.from_filename(str(source), resources=resources)
-        target = Path(self.coursedir.format_path(
-            self.coursedir.feedback_directory, student, assignment)) / f"{assignment}.html"
+        target = feedback_page(self.coursedir, assignment, student)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(offline_math(html, target.parent), encoding="utf-8")
-        for name in RELEASE_FEEDBACK_FILES:  # as nbgrader's generate_feedback copies them
-            if (source.parent / name).is_file():
-                shutil.copy2(source.parent / name, target.parent / name)
+        page = csp.protect(offline_math(html, target.parent), PAGE_SCRIPTS)
+        target.write_text(page, encoding="utf-8")
         return target
+
+
+class FeedbackWriter:
+    """Writes feedback/<student>/<assignment>/<assignment>.html for the grading process: the
+    page is rendered in a worker process with a time and a memory limit; where it fails, a
+    plain page with the score of each grade cell says so."""
+
+    def __init__(self, api):
+        self.coursedir = api.coursedir
+        self.worker = FeedbackWorker(api.coursedir.root, config=api.config)
+
+    def write(self, assignment, student):
+        """Write ``student``'s page; None, or why only the plain page was written."""
+        problem = self.worker.render(assignment, student)
+        target = feedback_page(self.coursedir, assignment, student)
+        if problem:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(plain_page(self.coursedir.db_url, assignment, student),
+                              encoding="utf-8")
+        source = autograded_notebook(self.coursedir, assignment, student).parent
+        for name in RELEASE_FEEDBACK_FILES:  # as nbgrader's generate_feedback copies them
+            if (source / name).is_file():
+                shutil.copy2(source / name, target.parent / name)
+        return problem
 
 
 # Offline math ---------------------------------------------------------------------------
@@ -83,9 +123,21 @@ MATHJAX_OFFLINE_CONFIG = {
     "menuSettings": {"locale": "en"},
     "messageStyle": "none",
 }
-_MATHJAX_CDN = re.compile(
-    r"<script\b[^>]*\bsrc\s*=\s*[\"']https?://[^\"']*mathjax[^\"']*[\"'][^>]*>\s*</script>",
-    re.IGNORECASE)
+# nbconvert's mathjax macro, which nbgrader's feedback template puts in the page's <head>:
+# a CDN <script> and a text/x-mathjax-config block (MathJax runs that with eval, which the
+# page's policy forbids). Both are replaced by a plain configuration script and the local copy.
+_MACRO_START, _MACRO_END = "<!-- Load mathjax -->", "<!-- End of mathjax configuration -->"
+MATHJAX_PAGE_CONFIG = {
+    **MATHJAX_OFFLINE_CONFIG,
+    "tex2jax": {"inlineMath": [["$", "$"], ["\\(", "\\)"]],
+                "displayMath": [["$$", "$$"], ["\\[", "\\]"]],
+                "processEscapes": True, "processEnvironments": True},
+    "TeX": {"equationNumbers": {"autoNumber": "AMS", "useLabelIds": True}},
+    "displayAlign": "center",
+}
+MATHJAX_CONFIG_SCRIPT = f"window.MathJax = {json.dumps(MATHJAX_PAGE_CONFIG)};"
+# What the feedback page's policy lets run: its MathJax files and that configuration.
+PAGE_SCRIPTS = ("'self'", csp.script_hash(MATHJAX_CONFIG_SCRIPT))
 
 
 def mathjax_source():
@@ -134,22 +186,19 @@ def copy_mathjax(target):
 
 
 def offline_math(html, target_folder):
-    """``html`` with its MathJax CDN <script> replaced by a copy of MathJax placed in
-    ``target_folder``/mathjax (the folder the HTML file is written to). Unchanged when there
-    is no CDN MathJax in it, or when jupyter-server-mathjax is not installed."""
-    if not _MATHJAX_CDN.search(html):
+    """``html`` with nbconvert's MathJax (from a CDN) in its <head> replaced by a copy of
+    MathJax placed in ``target_folder``/mathjax (the folder the HTML file is written to).
+    Unchanged when the head loads no MathJax, or when jupyter-server-mathjax is not
+    installed. Only the page's head is searched, with plain string search: the body holds
+    student outputs, of any size."""
+    head = html.find("<body")
+    start = html.find(_MACRO_START, 0, None if head < 0 else head)
+    end = html.find(_MACRO_END, start, None if head < 0 else head)
+    if start < 0 or end < 0:
         return html
     if copy_mathjax(Path(target_folder) / MATHJAX_FOLDER) is None:
         return html
-    local = (f'<script type="text/x-mathjax-config">MathJax.Hub.Config('
-             f'{json.dumps(MATHJAX_OFFLINE_CONFIG)});</script>\n'
+    local = (f"<script>{MATHJAX_CONFIG_SCRIPT}</script>\n"
              f'<script src="{MATHJAX_FOLDER}/MathJax.js?config={MATHJAX_COMBINED_CONFIG},Safe">'
-             f'</script>')
-    first = True
-
-    def replace(match):
-        nonlocal first
-        keep, first = first, False
-        return local if keep else ""
-
-    return _MATHJAX_CDN.sub(replace, html)
+             "</script>")
+    return html[:start] + local + html[end + len(_MACRO_END):]

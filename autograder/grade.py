@@ -124,7 +124,9 @@ class ClassGrader:
         started = time.monotonic()
         status = result.status
         try:
-            self.feedback.write(self.assignment, student)
+            problem = self.feedback.write(self.assignment, student)
+            if problem:
+                status += f"; plain feedback: {problem}"[:300]
         except Exception as error:  # noqa: BLE001 - the grade stands without its page
             status += f"; no feedback: {type(error).__name__}: {error}"[:300]
         result.seconds["feedback"] = round(time.monotonic() - started, 3)

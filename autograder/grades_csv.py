@@ -5,8 +5,10 @@ the other.
 """
 
 import csv
-from dataclasses import asdict, dataclass, fields
+from dataclasses import astuple, dataclass, fields
 from pathlib import Path
+
+from . import csv_cells
 
 
 @dataclass(frozen=True)
@@ -37,12 +39,14 @@ def row(student, assignment, score, max_score, status, failed_tests=()):
 
 
 def read(path):
-    """The rows of the CSV at ``path`` ([] if there is none); missing columns read as ""."""
+    """The rows of the CSV at ``path`` ([] if there is none), as they were before being
+    written (see :mod:`autograder.csv_cells`); missing columns read as ""."""
     path = Path(path)
     if not path.exists():
         return []
     with path.open(newline="", encoding="utf-8") as handle:
-        return [GradeRow(**{c: r.get(c) or "" for c in COLUMNS}) for r in csv.DictReader(handle)]
+        return [GradeRow(**{c: csv_cells.value(r.get(c) or "") for c in COLUMNS})
+                for r in csv.DictReader(handle)]
 
 
 def merge(path, rows):
@@ -52,8 +56,8 @@ def merge(path, rows):
     replaced = {(r.student_id, r.assignment) for r in rows}
     kept = [r for r in read(path) if (r.student_id, r.assignment) not in replaced]
     merged = sorted(kept + list(rows), key=lambda r: (r.assignment, r.student_id))
-    with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(asdict(r) for r in merged)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv_cells.writer(handle)
+        writer.writerow(COLUMNS)
+        writer.writerows(astuple(r) for r in merged)
     return merged

@@ -16,11 +16,10 @@ Graded students missing from the roster get a row too, and a warning: the LMS ca
 them. The output is never nbgrader's grades.csv, autograder_grades.csv or roster.csv.
 """
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import grades_csv
+from . import csv_cells, grades_csv
 from .course import CourseError, check_assignment
 from .roster import FILE_NAME as ROSTER_FILE
 from .roster import Student
@@ -98,7 +97,7 @@ def export_grades(*, root, fmt, assignments=None, roster, out=None):
         table = _plain(students, chosen, scores)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows(table)
+        csv_cells.writer(handle).writerows(table)
     return ExportResult(path, fmt, chosen, len(students), tuple(warnings))
 
 

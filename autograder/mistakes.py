@@ -6,6 +6,10 @@ test runner collects it (:func:`recording`) and adds it to the grade cell as a
 as such an output directly. JupyterLab and nbconvert have no renderer for that type, so
 students never see it, and grading reads it back with :func:`by_grade_cell` instead of
 parsing message text. It describes a failure for the class report and never changes a score.
+
+A grade cell yields at most :data:`MAX_PER_GRADE_CELL` distinct mistakes, whatever its outputs
+hold: the catalogue names one or two per failure, so more can only be noise or forgery, and a
+student's records never crowd the class report.
 """
 
 from contextlib import contextmanager
@@ -14,7 +18,8 @@ from .cells import nbgrader_meta
 
 MIME = "application/vnd.autograder.mistakes+json"
 _MAX_TEXT = 300
-_MAX_MISTAKES = 8
+_MAX_MISTAKES = 8  # per output
+MAX_PER_GRADE_CELL = 5
 
 
 _SINKS = []
@@ -54,13 +59,16 @@ def _texts(payload):
 
 
 def recorded(outputs):
-    """The distinct mistake descriptions recorded in a cell's ``outputs``, in order."""
+    """The distinct mistake descriptions recorded in a cell's ``outputs``, in order, at most
+    :data:`MAX_PER_GRADE_CELL`."""
     found = []
     for output in outputs or ():
         if output.get("output_type") == "display_data":
             for text in _texts(output.get("data", {}).get(MIME)):
                 if text not in found:
                     found.append(text)
+                if len(found) == MAX_PER_GRADE_CELL:
+                    return found
     return found
 
 

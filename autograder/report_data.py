@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import grades_csv, grading_log, roster, similarity
+from . import grades_csv, grading_log, mistakes, roster, similarity
 from .course import notebook
 
 STATUSES = ("ok", "timeout", "memory limit", "file size limit", "crashed", "not graded",
@@ -55,7 +55,8 @@ def _student(student_id, row, record, names):
             cells[grade_id] = {
                 "points": float(cell["points"]), "max_points": float(cell["max_points"]),
                 "passed": cell["points"] >= cell["max_points"],
-                "mistakes": [m for m in cell.get("mistakes", []) if isinstance(m, str)]}
+                "mistakes": [m for m in cell.get("mistakes", [])
+                             if isinstance(m, str)][:mistakes.MAX_PER_GRADE_CELL]}
     status = row.status if row else "no submission"
     seconds = ((record or {}).get("seconds") or {}).get("total")
     return {"student_id": student_id, "name": names.get(student_id, ""),

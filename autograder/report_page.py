@@ -1,13 +1,12 @@
 """The class report's pages, rendered from its data model (see report_data.py).
 
 An assignment's folder gets index.html, one self-contained page that opens offline (figures
-as data: URIs, CSS inline, no script, nothing from the web), the model as report.json and
-its tables as CSV files. The course folder gets index.html and course.csv over every
-assignment. Everything taken from the model is escaped: student names and code are
-untrusted."""
+as data: URIs, CSS inline, no script and a policy that lets none run, nothing from the web),
+the model as report.json and its tables as CSV files. The course folder gets index.html and
+course.csv over every assignment. Everything taken from the model is escaped: student names
+and code are untrusted."""
 
 import base64
-import csv
 import html
 import json
 from pathlib import Path
@@ -16,7 +15,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from . import report_plots
+from . import csp, csv_cells, report_plots
 
 STUDENT_COLUMNS = ["student_id", "name", "score", "max_score", "status", "status_detail",
                    "flags", "seconds"]  # then one column of points per grade cell
@@ -65,6 +64,7 @@ BASE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+{{ policy }}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{% block title %}{% endblock %}</title>
 <style>{{ css }}</style>
@@ -327,6 +327,7 @@ def _environment():
 
 
 TEMPLATES = _environment()
+POLICY = Markup(csp.meta())  # the pages have no script: the policy allows none
 
 
 def _merged(spans, length):
@@ -386,7 +387,7 @@ def _plots(model):
 def assignment_html(model):
     """The assignment's report page."""
     return TEMPLATES.get_template("assignment").render(
-        css=Markup(CSS), m=model, summary=_summary(model), statuses=_statuses(model),
+        css=Markup(CSS), policy=POLICY, m=model, summary=_summary(model), statuses=_statuses(model),
         pairs=_pairs(model), shown=SHOWN_PAIRS, plots=_plots(model))
 
 
@@ -403,7 +404,7 @@ def _csv_value(value):
 def _write_csv(path, columns, rows):
     """Write ``rows`` (lists in the order of ``columns``) as CSV."""
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_cells.writer(handle)
         writer.writerow(columns)
         writer.writerows([_csv_value(v) for v in row] for row in rows)
 
@@ -472,7 +473,7 @@ def course_students(models):
 def course_html(models):
     """The course page over ``models`` (one per assignment, in order)."""
     return TEMPLATES.get_template("course").render(
-        css=Markup(CSS), assignments=_assignment_summaries(models),
+        css=Markup(CSS), policy=POLICY, assignments=_assignment_summaries(models),
         students=course_students(models),
         max_total=sum(m["max_score"] for m in models),
         generated=max((m["generated"] for m in models), default=""))

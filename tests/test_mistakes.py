@@ -5,7 +5,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from autograder.execute import execute
-from autograder.mistakes import MIME, by_grade_cell, recorded
+from autograder.mistakes import MAX_PER_GRADE_CELL, MIME, by_grade_cell, recorded
 
 
 def _grade_cell(source, grade_id):
@@ -42,5 +42,11 @@ def test_malformed_records_are_ignored_and_bounded():
         new_output("display_data", data={MIME: {"mistakes": [f"m{i}" for i in range(20)]}}),
     ]
     found = recorded(outputs)
-    assert found[:2] == ["a", "x" * 300]
-    assert found[2:] == [f"m{i}" for i in range(8)]
+    assert found == ["a", "x" * 300, "m0", "m1", "m2"]
+
+
+def test_a_grade_cell_yields_at_most_its_cap_of_mistakes_however_many_outputs():
+    outputs = [new_output("display_data", data={MIME: {"mistakes": [f"fake {i}.{j}"
+                                                                    for j in range(8)]}})
+               for i in range(25)]  # 200 records
+    assert recorded(outputs) == [f"fake 0.{j}" for j in range(MAX_PER_GRADE_CELL)]

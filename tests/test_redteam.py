@@ -5,6 +5,7 @@ grades are right, and nothing under submitted/, source/ or the installed package
 
 import csv
 import hashlib
+import json
 import socket
 import threading
 from pathlib import Path
@@ -13,9 +14,12 @@ import nbformat
 import pytest
 
 import autograder
-from autograder import grading_log, sandbox
+from autograder import csv_cells, grading_log, mistakes, sandbox
+from tests.browser import chromium
 from tests.course_copy import autograder as run_cli, make_course, read, submit, tree_digest
+from tests.submissions import hostile_output as hostile
 from tests.submissions.attacks import ASSIGNMENT, ATTACKS
+from tests.test_site import wait_for_math
 
 pytestmark = [
     pytest.mark.slow,
@@ -152,12 +156,99 @@ def test_the_tests_never_run_in_the_students_kernel(graded, student):
     assert len(errors) == 4 and set(errors) <= {"NotImplementedError", "NameError"}, errors
 
 
+def _record(graded, student):
+    return next(r for r in grading_log.records(graded["root"]) if r["student"] == student)
+
+
+def _feedback(graded, student):
+    return graded["root"] / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"
+
+
+@pytest.fixture(scope="module")
+def published(graded):
+    """The course folder after the class report and every kind of grade export."""
+    root = graded["root"]
+    for args in [("report", ASSIGNMENT), *(("export-grades", "--format", f)
+                                          for f in ("canvas", "moodle", "csv"))]:
+        result = run_cli(*args, root=root)
+        assert result.returncode == 0, result.stdout + result.stderr
+    return root
+
+
+def _numeric(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _csv_cells(root):
+    """(file name, cell) of every CSV file the course wrote (not the roster it was given)."""
+    cells = []
+    for path in sorted(root.rglob("*.csv")):
+        if path.name != "roster.csv":
+            with path.open(newline="", encoding="utf-8") as handle:
+                cells += [(path.name, value) for row in csv.reader(handle) for value in row]
+    return cells
+
+
+def test_no_csv_cell_the_course_writes_is_a_formula(published):
+    cells = _csv_cells(published)
+    formulas = [(name, value[:80]) for name, value in cells
+                if value.startswith(csv_cells.FORMULA_START) and not _numeric(value)]
+    assert not formulas, formulas
+    escaped = {name for name, value in cells if value == "'" + hostile.FORMULA}
+    assert {"students.csv", "moodle-grades.csv", "grades-table.csv"} <= escaped, escaped
+
+
+def test_forged_mistake_records_reach_neither_the_log_nor_the_report(published):
+    records = grading_log.records(published)
+    assert _record({"root": published}, "fake_mistakes")["cells"]
+    for record in records:
+        for cell in (record.get("cells") or {}).values():
+            assert len(cell["mistakes"]) <= mistakes.MAX_PER_GRADE_CELL, record["student"]
+            assert not any(hostile.FORMULA in m for m in cell["mistakes"]), record["student"]
+    report = published / "report" / ASSIGNMENT
+    assert "HYPERLINK" not in (report / "mistakes.csv").read_text()
+    assert "HYPERLINK" not in (report / "report.json").read_text().replace(
+        json.dumps(hostile.FORMULA)[1:-1], "")  # only the roster name carries it
+
+
+def test_a_pathological_output_is_rendered_in_time_and_cut_visibly(graded):
+    record = _record(graded, "pathological_output")
+    assert record["status"] == "ok", record["status"]  # not the plain page
+    assert record["seconds"]["feedback"] < 60, record["seconds"]
+    html = _feedback(graded, "pathological_output").read_text()
+    assert "[output cut: the output of this cell is over 512 KiB" in html
+
+
+def _untouched(page):
+    """Whether the page's title and window are as its author left them."""
+    return page.evaluate("() => [document.title, typeof window.__pwned]")
+
+
+def test_student_scripts_never_run_in_the_feedback_or_the_report(graded, published):
+    feedback, report = _feedback(graded, "script_output"), published / "report" / ASSIGNMENT
+    html = feedback.read_text()
+    assert 'http-equiv="Content-Security-Policy"' in html
+    assert "$\\sum_i" in html, "the student's markdown cell is on the page"
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(feedback.as_uri(), wait_until="load")
+        wait_for_math(page)
+        assert page.locator(".text_cell_render .MathJax").count() > 0
+        assert _untouched(page) == [ASSIGNMENT, "undefined"]
+        page.goto((report / "index.html").as_uri(), wait_until="load")
+        assert _untouched(page) == [f"Class report: {ASSIGNMENT}", "undefined"]
+
+
 def test_a_timeout_beside_others_is_confirmed_by_a_run_alone(graded):
     """The endless loop timed out while classmates were graded: it is graded again alone
     before the timeout is final, and the log keeps both runs."""
-    record = next(r for r in grading_log.records(graded["root"]) if r["student"] == "infinite_loop")
+    record = _record(graded, "infinite_loop")
     assert record["first_run"]["status"].startswith("timeout"), record
     assert record["first_run"]["alongside"] >= 1, record
     assert record["status"].startswith("timeout"), record
-    honest = next(r for r in grading_log.records(graded["root"]) if r["student"] == "honest_full")
+    honest = _record(graded, "honest_full")
     assert "first_run" not in honest, honest

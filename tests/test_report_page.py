@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from autograder import report_plots
+from autograder import csp, report_plots
 from autograder.report_page import (
     SHOWN_PAIRS,
     STUDENT_COLUMNS,
@@ -188,6 +188,9 @@ def test_pages_are_self_contained(report, page):
     html = (report / page).read_text(encoding="utf-8")
     parsed = Tables(html)
     without_figures = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)
+    policy = f'<meta http-equiv="Content-Security-Policy" content="{csp.policy()}">'
+    assert without_figures.count(policy) == 1, "no script may run on the page"
+    without_figures = without_figures.replace(policy, "")
     assert "http" not in without_figures and "//" not in without_figures
     assert not re.search(r"<(script|link|iframe|object|embed)\b", html, re.IGNORECASE)
     sources = re.findall(r"""\bsrc\s*=\s*["']?([^"'\s>]*)""", html, re.IGNORECASE)

@@ -211,7 +211,9 @@ def feedback_html():
 
 @pytest.mark.parametrize("scheme", ["file", "http"])
 def test_feedback_renders_math_offline(tmp_path, serve, browser, screenshots, scheme):
-    from autograder.feedback import offline_math
+    """MathJax typesets the page under the page's policy, which lets no other script run."""
+    from autograder import csp
+    from autograder.feedback import PAGE_SCRIPTS, offline_math
 
     folder = tmp_path / "feedback" / "ada" / "02_classification_losses"
     folder.mkdir(parents=True)
@@ -222,7 +224,7 @@ def test_feedback_renders_math_offline(tmp_path, serve, browser, screenshots, sc
     assert (folder / "mathjax" / "MathJax.js").is_file()
     assert offline_math(local, folder) == local  # idempotent
     page_file = folder / "02_classification_losses.html"
-    page_file.write_text(local, encoding="utf-8")
+    page_file.write_text(csp.protect(local, PAGE_SCRIPTS), encoding="utf-8")
 
     base = serve(folder) if scheme == "http" else folder.as_uri()
     page, problems = open_offline(browser, f"{base}/{page_file.name}")

@@ -14,6 +14,8 @@ import nbformat
 from autograder.cells import nbgrader_meta
 from autograder.reference import answered
 
+from . import hostile_output as hostile
+
 ASSIGNMENT = "01_regression_losses"
 FULL = 12.0
 
@@ -233,6 +235,11 @@ ATTACKS = [
     Attack("overwrites_package", _blank_with(WRITE_PACKAGE), says=("flagged",)),
     Attack("network", _blank_with(NETWORK), says=("flagged",)),
     Attack("logs_to_stderr", _full_with(LOGS), most=FULL, least=FULL, status="ok"),
+    Attack("script_output", hostile.script_output, most=FULL, least=FULL, status="ok"),
+    Attack("pathological_output", hostile.pathological_output, most=FULL, least=FULL,
+           status="ok"),
+    Attack("formula_text", hostile.formula_text, most=9, least=9, status="ok"),
+    Attack("fake_mistakes", hostile.fake_mistakes),
     Attack("honest_full", _renamed, most=FULL, least=FULL, status="ok"),
     Attack("honest_partial", lambda release, source, root, port: answered(
         release, source, keep={"l2_loss"}), most=3, least=3, status="ok"),
