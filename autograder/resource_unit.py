@@ -19,6 +19,7 @@ from pathlib import Path
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 _PERIOD_US = 100_000
+GROUP = "autograder"  # the folder of the sandboxes' groups, below the grader's own group
 _names = itertools.count()
 
 
@@ -165,8 +166,11 @@ class CgroupV1(_Cgroup):
         unit = cls(limits, {})
         try:
             for controller in cls.CONTROLLERS:
-                folder = CGROUP_ROOT / controller / _own_path(controller).lstrip("/") / name
-                folder.mkdir(parents=True)
+                parent = CGROUP_ROOT / controller / _own_path(controller).lstrip("/") / GROUP
+                parent.mkdir(exist_ok=True)
+                _remove_stale(parent)
+                folder = parent / name
+                folder.mkdir()
                 unit.folders[controller] = folder
             memory = str(limits.memory_mb * 2**20)
             unit._write("memory", "memory.limit_in_bytes", memory)
@@ -199,8 +203,9 @@ class CgroupV2(_Cgroup):
 
     @classmethod
     def create(cls, limits, name):
-        parent = CGROUP_ROOT / _own_path("").lstrip("/") / "autograder"
+        parent = CGROUP_ROOT / _own_path("").lstrip("/") / GROUP
         parent.mkdir(exist_ok=True)
+        _remove_stale(parent)
         wanted = {"memory", "pids", "cpu"}
         if not wanted <= set((parent / "cgroup.controllers").read_text().split()):
             raise OSError("the memory, pids and cpu controllers are not delegated here")
@@ -233,6 +238,17 @@ class CgroupV2(_Cgroup):
         except OSError:
             pass
         super().kill(root_pid)
+
+
+def _remove_stale(parent):
+    """Remove the empty groups of graders that are gone (killed before they could)."""
+    for folder in parent.glob("sandbox-*"):
+        grader = folder.name.split("-")[1]
+        if grader.isdigit() and not Path(f"/proc/{grader}").exists():
+            try:
+                folder.rmdir()
+            except OSError:
+                pass  # processes are still in it: a later grader removes it
 
 
 def _counter(text, key):

@@ -122,3 +122,19 @@ def test_without_control_groups_a_watchdog_keeps_the_limits_and_says_so(tmp_path
     assert "no cgroup v1 or v2 controllers" in result.usage["warning"], result.usage
     assert result.usage["stray_processes"] >= 8, result.usage
     assert any("left the notebook's session" in f for f in result.flags), result.flags
+
+
+@needs_cgroups
+def test_groups_left_by_a_killed_grader_are_removed():
+    """A grader killed before it removed its groups: the next one removes them, empty."""
+    unit, warning = resource_unit.create(LIMITS)
+    assert warning is None and unit.kind.startswith("cgroup"), warning
+    parents = {folder.parent for folder in unit.folders.values()}
+    stale = [parent / "sandbox-999999999-0-dead" for parent in parents]
+    for folder in stale:
+        folder.mkdir()
+    unit.close()
+    again, _ = resource_unit.create(LIMITS)
+    again.close()
+    assert not [folder for folder in stale if folder.exists()]
+    assert not [folder for folder in again.folders.values() if folder.exists()]
