@@ -45,3 +45,6 @@ c.Sandbox.disk_mb = 256           # private working folder and /tmp, each
 c.Sandbox.wall_seconds = 600      # a whole notebook; c.Execute.timeout limits each cell
 c.Sandbox.output_kb = 4096        # output beyond this is cut as it arrives
 c.Sandbox.figures = False         # True: draw figures while grading, so feedback shows them
+# A larger submission (its notebook and every other file in its folder) is neither read nor
+# graded: its row says so (see the README, "Grading a class").
+c.Submissions.max_mb = 5

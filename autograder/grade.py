@@ -22,7 +22,8 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
                                     LimitOutput, SaveAutoGrades)
 
-from . import grades_csv, grading_log, mistakes, restored_cells, roster, sandbox, tamper
+from . import (grades_csv, grading_log, mistakes, restored_cells, roster, sandbox, submissions,
+               tamper)
 from .answer_key import AnswerKey
 from .build import build_release
 from .course import CourseError, check_assignment, notebook
@@ -33,7 +34,6 @@ from .inject import PENDING, SANITIZERS, InjectResults, prepare
 from .nbgrader_api import open_api
 from .progress import Progress
 from .sandbox import Limits, font_cache
-from .submissions import students, submission_problem
 from .work import Job, grade_unit
 
 AUTOGRADE_PREPROCESSORS = [InjectResults, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
@@ -68,12 +68,11 @@ class ClassGrader:
     def submission(self, student):
         """None after reading ``student``'s submission (its bytes and sha256 are kept), or a
         row saying why it cannot be graded."""
-        problem = submission_problem(self.root, student, self.assignment)
+        data, problem = submissions.read(self.root, student, self.assignment,
+                                         submissions.max_bytes(self.api.config))
         if problem:
             return grades_csv.row(student, self.assignment, 0 if problem == "no submission"
                                   else None, self.max_score, problem)
-        path = self.root / "submitted" / student / self.assignment / f"{self.assignment}.ipynb"
-        data = path.read_bytes()
         self.submitted[student] = (data, hashlib.sha256(data).hexdigest())
         return None
 
@@ -152,7 +151,7 @@ def grade(*, root, assignment, only=None, jobs=None, scheduler=None, use_sandbox
     rows written to autograder_grades.csv, in the order students finished."""
     root = Path(root).resolve()
     check_assignment(root, assignment)
-    class_list = students(root)
+    class_list = submissions.students(root)
     unknown = sorted(set(only or ()) - set(class_list))
     if unknown:
         raise CourseError(f"No folder submitted/<student> for {', '.join(unknown)}.")
