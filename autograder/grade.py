@@ -13,7 +13,7 @@ import hashlib
 import os
 import time
 import warnings
-from concurrent.futures import as_completed
+from concurrent.futures import FIRST_COMPLETED, wait
 from pathlib import Path
 
 import nbformat
@@ -28,9 +28,10 @@ from .answer_key import AnswerKey
 from .build import build_release
 from .course import CourseError, check_assignment, notebook
 from .execute import grade_cells
-from .executors import executor
+from .executors import executor, stop_workers
 from .feedback import FeedbackWriter
 from .inject import PENDING, SANITIZERS, InjectResults, prepare
+from .interrupt import Interrupted, StopRequest
 from .nbgrader_api import open_api
 from .progress import Progress
 from .sandbox import Limits, font_cache
@@ -177,18 +178,20 @@ def grade(*, root, assignment, only=None, jobs=None, scheduler=None, use_sandbox
         if strangers:
             log(f"not in {roster.FILE_NAME}: {', '.join(strangers)} (graded; add them to "
                 "the roster so that exports can match them)")
-        return _grade_class(grader, class_list, jobs, scheduler, resume)
+        return _grade_class(grader, class_list, jobs, scheduler, resume, only)
 
 
-def _grade_class(grader, class_list, jobs, scheduler, resume):
+def _grade_class(grader, class_list, jobs, scheduler, resume, only):
     root, assignment, log = grader.root, grader.assignment, grader.log
     done = grading_log.already_graded(root, assignment, grader.key.fingerprint) if resume else set()
     progress = Progress(len(class_list), log)
     rows, futures, started = [], {}, {}
     if not class_list:
         log(f"No submissions: put them in {root / 'submitted' / '<student>' / assignment}/.")
-    with executor(jobs or default_jobs(), scheduler) as pool:
+    with StopRequest() as stop, executor(jobs or default_jobs(), scheduler) as pool:
         for student in class_list:  # each unit starts as soon as it is prepared
+            if stop:
+                break
             row = grader.submission(student)
             if row is None and (student, grader.submitted[student][1]) in done:
                 progress.skip(student)
@@ -199,7 +202,9 @@ def _grade_class(grader, class_list, jobs, scheduler, resume):
                 continue
             futures[pool.submit(grade_unit, unit)] = student
             started[student] = time.monotonic()
-        for future in as_completed(futures):
+        for future in _completed(futures, stop):
+            if stop:
+                break
             student = futures[future]
             try:
                 row, record = grader.record(future.result(), grader.limits.enabled)
@@ -210,11 +215,26 @@ def _grade_class(grader, class_list, jobs, scheduler, resume):
                                      f"{error}"[:300])
                 record = None
             rows.append(_finish(root, row, record, progress, grader.limits.enabled))
+        if stop:
+            stop_workers(pool, futures)
     progress.close()
+    if stop:
+        again = " ".join(["autograder grade", assignment, "--resume",
+                          *(f"--student {s}" for s in sorted(only or ()))])
+        raise Interrupted(stop.signum, f"{stop.name}: stopped with {len(rows)} of "
+                          f"{len(class_list)} submission(s) recorded; continue with `{again}`")
     graded = sum(r.score != "" for r in rows if r.status != "no submission")
     log(f"{graded} of {len(rows)} submission(s) graded; grades in {root / grades_csv.FILE_NAME}, "
         f"feedback in {root / 'feedback'}/, log in {root / grading_log.FILE_NAME}.")
     return rows
+
+
+def _completed(futures, stop):
+    """``futures`` as they finish, until ``stop`` is requested (looked at 4 times a second)."""
+    pending = set(futures)
+    while pending and not stop:
+        done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+        yield from done
 
 
 def _finish(root, row, record, progress, sandboxed):
