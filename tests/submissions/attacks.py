@@ -13,6 +13,7 @@ import nbformat
 
 from autograder.cells import nbgrader_meta
 from autograder.reference import answered
+from tests.submissions import hostile_files as files
 
 ASSIGNMENT = "01_regression_losses"
 FULL = 12.0
@@ -28,6 +29,7 @@ class Attack:
     status: str | None = None      # the exact status, where there is one
     graded: bool = True            # False: it cannot be graded (the score stays empty)
     file_name: str = field(default=f"{ASSIGNMENT}.ipynb")
+    after: object = None           # (root, submitted notebook) -> None: change the files
 
 
 def _cell(nb, grade_id):
@@ -233,6 +235,13 @@ ATTACKS = [
     Attack("overwrites_package", _blank_with(WRITE_PACKAGE), says=("flagged",)),
     Attack("network", _blank_with(NETWORK), says=("flagged",)),
     Attack("logs_to_stderr", _full_with(LOGS), most=FULL, least=FULL, status="ok"),
+    Attack("symlinked_notebook", files.correct, says=("is a symbolic link",), graded=False,
+           after=files.symlink_notebook),
+    Attack("hard_linked_notebook", files.correct, says=("hard links",), graded=False,
+           after=files.hard_link_notebook),
+    Attack("symlink_beside", files.correct, says=("data.csv is a symbolic link",),
+           graded=False, after=files.symlink_beside),
+    Attack("oversized_notebook", files.oversized, says=("over the 5 MB limit",), graded=False),
     Attack("honest_full", _renamed, most=FULL, least=FULL, status="ok"),
     Attack("honest_partial", lambda release, source, root, port: answered(
         release, source, keep={"l2_loss"}), most=3, least=3, status="ok"),
