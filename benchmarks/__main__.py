@@ -2,7 +2,7 @@
 
 from autograder.course import find_root
 
-from . import grading, notebooks, reference, report, sandbox
+from . import grading, notebooks, reference, report, sandbox, submission_size
 
 root = find_root()
 reference.run(root)
@@ -10,3 +10,4 @@ notebooks.run(root)
 sandbox.run(root)
 grading.run(root)
 report.run(root)
+submission_size.run(root)
