@@ -53,3 +53,6 @@ c.CapOutputs.cell_output_kb = 512         # output of one code cell, KiB
 c.CapOutputs.notebook_output_kb = 4096    # output of the whole notebook, KiB
 c.FeedbackWorker.seconds = 60             # longest one page may take to render
 c.FeedbackWorker.memory_mb = 2048         # address space of the rendering process (RLIMIT_AS)
+# A larger submission (its notebook and every other file in its folder) is neither read nor
+# graded: its row says so (see the README, "Grading a class").
+c.Submissions.max_mb = 5

@@ -9,6 +9,7 @@ from .build import build
 from .check import check
 from .course import CourseError, find_root
 from .grade import default_jobs, grade
+from .interrupt import Interrupted
 from .validate import validate
 
 
@@ -179,6 +180,12 @@ def main(argv=None):
     except CourseError as error:
         print(f"autograder: {error}", file=sys.stderr)
         return 2
+    except Interrupted as error:
+        print(f"autograder: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("autograder: stopped by Ctrl-C", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

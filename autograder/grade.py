@@ -13,7 +13,7 @@ import hashlib
 import os
 import time
 import warnings
-from concurrent.futures import as_completed, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from pathlib import Path
 
 import nbformat
@@ -22,18 +22,19 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
                                     LimitOutput, SaveAutoGrades)
 
-from . import grades_csv, grading_log, mistakes, restored_cells, roster, sandbox, tamper
+from . import (grades_csv, grading_log, mistakes, restored_cells, roster, sandbox, submissions,
+               tamper)
 from .answer_key import AnswerKey
 from .build import build_release
 from .course import CourseError, check_assignment, notebook
 from .execute import grade_cells
-from .executors import executor
+from .executors import executor, stop_workers
 from .feedback import FeedbackWriter
 from .inject import PENDING, SANITIZERS, InjectResults, prepare
+from .interrupt import Interrupted, StopRequest
 from .nbgrader_api import open_api
 from .progress import Progress
 from .sandbox import Limits, font_cache
-from .submissions import students, submission_problem
 from .work import Job, grade_unit
 
 AUTOGRADE_PREPROCESSORS = [InjectResults, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
@@ -68,12 +69,11 @@ class ClassGrader:
     def submission(self, student):
         """None after reading ``student``'s submission (its bytes and sha256 are kept), or a
         row saying why it cannot be graded."""
-        problem = submission_problem(self.root, student, self.assignment)
+        data, problem = submissions.read(self.root, student, self.assignment,
+                                         submissions.max_bytes(self.api.config))
         if problem:
             return grades_csv.row(student, self.assignment, 0 if problem == "no submission"
                                   else None, self.max_score, problem)
-        path = self.root / "submitted" / student / self.assignment / f"{self.assignment}.ipynb"
-        data = path.read_bytes()
         self.submitted[student] = (data, hashlib.sha256(data).hexdigest())
         return None
 
@@ -165,7 +165,7 @@ def grade(*, root, assignment, only=None, jobs=None, scheduler=None, use_sandbox
     rows written to autograder_grades.csv, in the order students finished."""
     root = Path(root).resolve()
     check_assignment(root, assignment)
-    class_list = students(root)
+    class_list = submissions.students(root)
     unknown = sorted(set(only or ()) - set(class_list))
     if unknown:
         raise CourseError(f"No folder submitted/<student> for {', '.join(unknown)}.")
@@ -191,10 +191,10 @@ def grade(*, root, assignment, only=None, jobs=None, scheduler=None, use_sandbox
         if strangers:
             log(f"not in {roster.FILE_NAME}: {', '.join(strangers)} (graded; add them to "
                 "the roster so that exports can match them)")
-        return _grade_class(grader, class_list, jobs, scheduler, resume)
+        return _grade_class(grader, class_list, jobs, scheduler, resume, only)
 
 
-def _grade_class(grader, class_list, jobs, scheduler, resume):
+def _grade_class(grader, class_list, jobs, scheduler, resume, only):
     root, assignment, log = grader.root, grader.assignment, grader.log
     done = grading_log.already_graded(root, assignment, grader.key.fingerprint) if resume else set()
     progress = Progress(len(class_list), log)
@@ -202,8 +202,10 @@ def _grade_class(grader, class_list, jobs, scheduler, resume):
     if not class_list:
         log(f"No submissions: put them in {root / 'submitted' / '<student>' / assignment}/.")
     jobs = jobs or default_jobs()
-    with executor(jobs, scheduler) as pool:
+    with StopRequest() as stop, executor(jobs, scheduler) as pool:
         for student in class_list:  # each unit starts as soon as it is prepared
+            if stop:
+                break
             row = grader.submission(student)
             if row is None and (student, grader.submitted[student][1]) in done:
                 progress.skip(student)
@@ -215,7 +217,9 @@ def _grade_class(grader, class_list, jobs, scheduler, resume):
             futures[pool.submit(grade_unit, unit)] = student
             units[student], started[student] = unit, time.monotonic()
         shared = len(futures) > 1 and (jobs > 1 or scheduler)
-        for future in as_completed(futures):
+        for future in _completed(futures, stop):
+            if stop:
+                break
             student = futures[future]
             if shared and _timed_out(future):
                 again.append((student, future.result()))  # confirmed alone, below
@@ -223,16 +227,25 @@ def _grade_class(grader, class_list, jobs, scheduler, resume):
             rows.append(_finish(root, *grader.outcome(student, future, started[student]),
                                 progress, grader.limits.enabled))
         for student, first in again:
+            if stop:
+                break
             log(f"{student} timed out while others were graded: grading it again alone")
             started[student] = time.monotonic()
-            future = pool.submit(grade_unit, units[student])
-            wait([future])
-            row, record = grader.outcome(student, future, started[student])
-            if record is not None:
-                record["first_run"] = {"status": first.status, "seconds": first.seconds,
-                                       "alongside": len(futures) - 1}
-            rows.append(_finish(root, row, record, progress, grader.limits.enabled))
+            alone = pool.submit(grade_unit, units[student])
+            for future in _completed([alone], stop):
+                row, record = grader.outcome(student, future, started[student])
+                if record is not None:
+                    record["first_run"] = {"status": first.status, "seconds": first.seconds,
+                                           "alongside": len(futures) - 1}
+                rows.append(_finish(root, row, record, progress, grader.limits.enabled))
+        if stop:
+            stop_workers(pool, futures)
     progress.close()
+    if stop:
+        command = " ".join(["autograder grade", assignment, "--resume",
+                            *(f"--student {s}" for s in sorted(only or ()))])
+        raise Interrupted(stop.signum, f"{stop.name}: stopped with {len(rows)} of "
+                          f"{len(class_list)} submission(s) recorded; continue with `{command}`")
     graded = sum(r.score != "" for r in rows if r.status != "no submission")
     log(f"{graded} of {len(rows)} submission(s) graded; grades in {root / grades_csv.FILE_NAME}, "
         f"feedback in {root / 'feedback'}/, log in {root / grading_log.FILE_NAME}.")
@@ -242,6 +255,14 @@ def _grade_class(grader, class_list, jobs, scheduler, resume):
 def _timed_out(future):
     """True when the unit ran out of time (which the load of other sandboxes may cause)."""
     return future.exception() is None and future.result().status.startswith("timeout")
+
+
+def _completed(futures, stop):
+    """``futures`` as they finish, until ``stop`` is requested (looked at 4 times a second)."""
+    pending = set(futures)
+    while pending and not stop:
+        done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+        yield from done
 
 
 def _finish(root, row, record, progress, sandboxed):

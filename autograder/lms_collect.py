@@ -16,18 +16,25 @@ File names in the zips (read from the LMSs' code):
 
 A file is matched to the roster student with its LMS id, else to the one student whose name
 is exactly the file's (reported as a fallback); a file whose id and name point at two
-different students is not collected. The notebook is stored under the assignment's name
-whatever the student called it, byte for byte, with nbgrader's ``timestamp.txt`` beside it
-holding the zip entry's time (zips store local time without a zone; Canvas stamps entries
-with the time the zip was made, and marks late work with LATE instead). Nothing is
-overwritten silently: of several notebooks for one student the newest zip entry wins, then
-the highest ``-N``; a different notebook already in submitted/ is kept unless the zip's
-entry is newer than it, and a replaced one is moved to ``.replaced/`` beside it. Entries
-with absolute paths or ``..`` and notebooks larger than ``max_bytes`` are refused.
+different students is not collected, nor a Canvas file named for a student whose roster
+LMS id is another. No student gets the notebook of another LMS user: when several users
+match one student, those matched by name alone are not collected (all of them, when none
+matches by id), and a match by name alone never replaces a notebook already there.
+
+The notebook is stored under the assignment's name whatever the student called it, byte for
+byte, with nbgrader's ``timestamp.txt`` beside it holding the zip entry's time (zips store
+local time without a zone; Canvas stamps entries with the time the zip was made, and marks
+late work with LATE instead). Nothing is overwritten silently: of several notebooks for one
+student the newest zip entry wins, then the highest ``-N``; a different notebook already in
+submitted/ is kept unless the zip's entry is newer than it, and a replaced one is moved to
+``.replaced/`` beside it. Entries with absolute paths or ``..``, links and other entries
+that are not plain files, and notebooks larger than ``max_bytes`` are refused; nothing is
+written through a link in submitted/.
 """
 
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 import zipfile
@@ -120,6 +127,8 @@ class _Candidate:
     matched_by: str
     late: bool
     resubmission: int
+    lms_id: str
+    by_name: bool  # matched by name alone: the roster does not hold this LMS id
 
     @property
     def rank(self):
@@ -148,7 +157,7 @@ def collect(*, root, assignment, zip_path, roster, max_bytes=MAX_NOTEBOOK_BYTES)
             if candidate:
                 by_student.setdefault(candidate.student_id, []).append(candidate)
         for candidates in by_student.values():
-            chosen = _choose(archive, candidates, result, max_bytes)
+            chosen = _choose(archive, _one_user(candidates, result), result, max_bytes)
             if chosen:
                 _place(root, assignment, archive, chosen, result, max_bytes)
     return result
@@ -165,6 +174,10 @@ def _candidate(info, roster, result, max_bytes):
         return None
     if any(p in SYSTEM_FILES or p.startswith(".") for p in parts):
         result.ignored.append(Skipped(path, "operating-system or hidden file"))
+        return None
+    kind = stat.S_IFMT(info.external_attr >> 16)
+    if kind not in (0, stat.S_IFREG):
+        result.ignored.append(Skipped(path, "not a plain file (a link or a device): refused"))
         return None
     if not path.lower().endswith(".ipynb"):
         result.ignored.append(Skipped(path, "not a notebook"))
@@ -186,7 +199,8 @@ def _candidate(info, roster, result, max_bytes):
     stem = PurePosixPath(parsed["filename"]).stem
     suffix = RESUBMISSION.search(stem)
     return _Candidate(info, student.student_id, how, style == "canvas" and bool(parsed["late"]),
-                      int(suffix[1]) if suffix else 0)
+                      int(suffix[1]) if suffix else 0, parsed["lms_id"],
+                      student.lms_id != parsed["lms_id"])
 
 
 def _canvas_key(text):
@@ -216,12 +230,33 @@ def _match(roster, style, name, lms_id):
                       f"is named for {by_name[0].student_id}: check roster.csv")
     if by_id:
         return by_id[0], f"LMS id {lms_id}"
+    if style == "canvas" and len(by_name) == 1 and by_name[0].lms_id:
+        return None, (f"named for {by_name[0].student_id}, whose LMS id in roster.csv is "
+                      f"{by_name[0].lms_id}, not {lms_id}: another user with the same name")
     if len(by_name) == 1:
         return by_name[0], f"name {name!r}, a fallback: no roster student has LMS id {lms_id}"
     if by_name:
         return None, (f"no roster student has LMS id {lms_id}, and {len(by_name)} have the "
                       f"name {name!r}")
     return None, f"no roster student has LMS id {lms_id} or the name {name!r}"
+
+
+def _one_user(candidates, result):
+    """The candidates of one student that come from one LMS user: when several users match
+    the student, those matched by name alone are refused (all of them, when no user matches
+    by LMS id), so that no one's notebook is collected as another's."""
+    if len({c.lms_id for c in candidates}) == 1:
+        return candidates
+    by_id = [c for c in candidates if not c.by_name]
+    ids = ", ".join(sorted({c.lms_id for c in candidates}))
+    for c in candidates:
+        if c.by_name:
+            result.unmatched.append(Skipped(c.info.filename, (
+                f"LMS users {ids} all match {c.student_id}"
+                + (f", whose own is {by_id[0].lms_id}: this one is named for them by name only"
+                   if by_id else " by name alone: collect the right one by hand, or put "
+                   f"{c.student_id}'s LMS id in roster.csv"))))
+    return by_id
 
 
 def _read(archive, info, max_bytes):
@@ -240,8 +275,8 @@ def _read(archive, info, max_bytes):
 def _choose(archive, candidates, result, max_bytes):
     """The one candidate to collect of a student's; None (with the reason recorded) when
     several different notebooks cannot be told apart."""
-    if len(candidates) == 1:
-        return candidates[0]
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
     ordered = sorted(candidates, key=lambda c: c.rank)
     best, runner_up = ordered[-1], ordered[-2]
     if best.rank == runner_up.rank:
@@ -279,12 +314,24 @@ def _place(root, assignment, archive, candidate, result, max_bytes):
         return
     folder = root / "submitted" / candidate.student_id / assignment
     target = folder / f"{assignment}.ipynb"
+    linked = [p for p in (folder.parent, folder, target, folder / TIMESTAMP_FILE)
+              if p.is_symlink()]
+    if linked:
+        result.unmatched.append(Skipped(name, f"{linked[0].relative_to(root)} is a symbolic "
+                                              "link: nothing is written through it"))
+        return
     when = _entry_time(candidate.info)
     placed = Placed(candidate.student_id, name, candidate.matched_by, candidate.late)
     replaced = ""
     if target.is_file():
         if target.read_bytes() == data:
             result.unchanged.append(placed)
+            return
+        if candidate.by_name:
+            result.unmatched.append(Skipped(name, (
+                f"matched {candidate.student_id} by name only, so it does not replace the "
+                f"notebook already in {target.relative_to(root)}: collect it by hand if it is "
+                "theirs")))
             return
         if target.stat().st_mtime >= when.timestamp():
             result.kept_existing.append(Skipped(name, (

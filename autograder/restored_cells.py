@@ -42,7 +42,7 @@ def changes(submitted, release):
     kernel = submitted.metadata.get("kernelspec", {}).get("name")
     if kernel != release.metadata.get("kernelspec", {}).get("name"):
         found.append(f"changed the kernel to {kernel!r}")
-    return sorted(set(found), key=found.index)
+    return list(dict.fromkeys(found))
 
 
 def unknown_ids_made_plain(nb, known):

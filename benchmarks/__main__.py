@@ -2,7 +2,7 @@
 
 from autograder.course import find_root
 
-from . import grading, hostile_output, notebooks, reference, report, sandbox
+from . import grading, hostile_output, notebooks, reference, report, sandbox, submission_size
 
 root = find_root()
 reference.run(root)
@@ -11,3 +11,4 @@ sandbox.run(root)
 grading.run(root)
 report.run(root)
 hostile_output.run(root)
+submission_size.run(root)

@@ -355,3 +355,62 @@ def test_export_refuses_course_files_and_unknown_input(tmp_path):
     with pytest.raises(CourseError, match="Unknown format"):
         export_grades(root=root, fmt="blackboard", roster=roster.load(root))
     assert not (root / "export").exists()
+
+
+def test_a_spoofed_name_never_takes_another_students_place(tmp_path):
+    """Mallory, who is not on the roster, calls herself Ada Lovelace in the LMS."""
+    root = make_course(tmp_path)
+    ada_own = notebook("ada collected last week")
+    submitted(root, "ada").parent.mkdir(parents=True)
+    submitted(root, "ada").write_bytes(ada_own)
+    os.utime(submitted(root, "ada"), (datetime(2020, 1, 1).timestamp(),) * 2)
+    canvas = make_zip(tmp_path / "canvas.zip", [
+        (f"lovelaceada_6666_1_{A}.ipynb", MAY_2, notebook("mallory on canvas"))])
+    result = collect(root=root, assignment=A, zip_path=canvas, roster=roster.load(root))
+    assert result.collected == [] and "whose LMS id in roster.csv is 1001" in \
+        result.unmatched[0].reason
+    moodle = make_zip(tmp_path / "moodle.zip", [
+        ("Ada Lovelace_555_assignsubmission_file_/mine.ipynb", MAY_2, notebook("mallory")),
+        ("Ada Lovelace_777_assignsubmission_file_/ada.ipynb", MAY_1, notebook("ada"))])
+    result = collect(root=root, assignment=A, zip_path=moodle, roster=roster.load(root))
+    assert result.collected == [] and len(result.unmatched) == 2
+    assert all("555, 777 all match ada by name alone" in s.reason for s in result.unmatched)
+    alone = make_zip(tmp_path / "alone.zip", [
+        ("Ada Lovelace_555_assignsubmission_file_/mine.ipynb", MAY_2, notebook("mallory"))])
+    result = collect(root=root, assignment=A, zip_path=alone, roster=roster.load(root))
+    assert result.collected == [] and "does not replace" in result.unmatched[0].reason
+    assert submitted(root, "ada").read_bytes() == ada_own
+    assert not (submitted(root, "ada").parent / ".replaced").exists()
+    assert "NOT COLLECTED" in "\n".join(result.lines())
+
+
+def test_with_participant_ids_in_the_roster_the_right_ada_is_collected(tmp_path):
+    root = make_course(tmp_path, ROSTER.replace("ada,Ada Lovelace,1001", "ada,Ada Lovelace,777"))
+    entries = [("Ada Lovelace_555_assignsubmission_file_/mine.ipynb", MAY_2, notebook("mallory")),
+               ("Ada Lovelace_777_assignsubmission_file_/ada.ipynb", MAY_1, notebook("ada"))]
+    result = collect(root=root, assignment=A, zip_path=make_zip(tmp_path / "m.zip", entries),
+                     roster=roster.load(root))
+    assert [(p.student_id, p.entry) for p in result.collected] == [("ada", entries[1][0])]
+    assert submitted(root, "ada").read_bytes() == entries[1][2]
+    assert [s.entry for s in result.unmatched] == [entries[0][0]]
+    assert "whose own is 777" in result.unmatched[0].reason
+
+
+def test_links_in_the_zip_or_in_submitted_are_refused(tmp_path):
+    root = make_course(tmp_path)
+    link = zipfile.ZipInfo(f"lovelaceada_1001_1_{A}.ipynb", MAY_1)
+    link.external_attr = (0o120777 << 16)
+    with zipfile.ZipFile(tmp_path / "links.zip", "w") as archive:
+        archive.writestr(link, "../../../gradebook.db")
+        archive.writestr(zipfile.ZipInfo(f"hoppergrace_1003_2_{A}.ipynb", MAY_1),
+                         notebook("grace"))
+    (tmp_path / "elsewhere").mkdir()
+    (root / "submitted").mkdir()
+    (root / "submitted" / "grace").symlink_to(tmp_path / "elsewhere")
+    result = collect(root=root, assignment=A, zip_path=tmp_path / "links.zip",
+                     roster=roster.load(root))
+    assert result.collected == []
+    assert "not a plain file" in result.ignored[0].reason
+    assert "submitted/grace is a symbolic link" in result.unmatched[0].reason
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+    assert not (root / "submitted" / "ada").exists()

@@ -82,8 +82,10 @@ def graded(tmp_path_factory):
     for attack in ATTACKS:
         built = attack.build(release, source, root, listener.port)
         raw = built if isinstance(built, bytes) else None
-        submit(root, attack.name, ASSIGNMENT, None if raw is not None else built, raw=raw,
-               name=attack.file_name)
+        submitted = submit(root, attack.name, ASSIGNMENT, None if raw is not None else built,
+                           raw=raw, name=attack.file_name)
+        if attack.after:
+            attack.after(root, submitted)
     before = {"submitted": tree_digest(root / "submitted"), "source": tree_digest(root / "source"),
               "package": package_digest()}
     result = run_cli("grade", ASSIGNMENT, "--jobs", "2", root=root)

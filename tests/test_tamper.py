@@ -211,3 +211,22 @@ def test_summary():
     long = summary([Flag(f"cell {i}", i, "rebinds the test helper expect_close")
                     for i in range(1, 40)])
     assert len(long) <= 300 and long.startswith("flagged: ") and long.endswith("more")
+
+
+def test_a_timeit_line_of_many_options_is_scanned_in_one_pass():
+    """The statement after %timeit's options is found by reading the options once (it used
+    to be parsed again after every space: hours for one long line)."""
+    import time
+
+    started = time.monotonic()
+    flags = scan_solution("%timeit " + "-n 1 -q " * 5_000 + "import os; os._exit(0)")
+    assert [f.reason for f in flags] == ["exits the kernel"]
+    assert time.monotonic() - started < 30
+
+
+def test_a_notebook_with_more_code_than_honest_work_needs_is_flagged_not_scanned():
+    from autograder.tamper import MAX_CODE
+
+    flags = scan_solution("x = 1\n" * (MAX_CODE // 6 + 1) + "import os; os._exit(0)")
+    assert len(flags) == 1 and "not scanned for tampering" in flags[0].reason
+    assert flags[0].cell == "notebook"

@@ -13,6 +13,7 @@ import nbformat
 
 from autograder.cells import nbgrader_meta
 from autograder.reference import answered
+from tests.submissions import hostile_files as files
 
 from . import hostile_output as hostile
 
@@ -30,6 +31,7 @@ class Attack:
     status: str | None = None      # the exact status, where there is one
     graded: bool = True            # False: it cannot be graded (the score stays empty)
     file_name: str = field(default=f"{ASSIGNMENT}.ipynb")
+    after: object = None           # (root, submitted notebook) -> None: change the files
 
 
 def _cell(nb, grade_id):
@@ -240,6 +242,13 @@ ATTACKS = [
            status="ok"),
     Attack("formula_text", hostile.formula_text, most=9, least=9, status="ok"),
     Attack("fake_mistakes", hostile.fake_mistakes),
+    Attack("symlinked_notebook", files.correct, says=("is a symbolic link",), graded=False,
+           after=files.symlink_notebook),
+    Attack("hard_linked_notebook", files.correct, says=("hard links",), graded=False,
+           after=files.hard_link_notebook),
+    Attack("symlink_beside", files.correct, says=("data.csv is a symbolic link",),
+           graded=False, after=files.symlink_beside),
+    Attack("oversized_notebook", files.oversized, says=("over the 5 MB limit",), graded=False),
     Attack("honest_full", _renamed, most=FULL, least=FULL, status="ok"),
     Attack("honest_partial", lambda release, source, root, port: answered(
         release, source, keep={"l2_loss"}), most=3, least=3, status="ok"),
