@@ -284,7 +284,7 @@ def check(*, notebook, root=None, sandbox=None, log=print):
     if edition is not None:
         notes += [f"{change} (restored before grading, as grading does)"
                   for change in restored_cells.changes(nb, edition)]
-    notes += [f"grading would flag: {f.reason} ({f.cell} line {f.line})"
+    notes += [f"grading would flag: {f}"
               for f in tamper.scan(nb)]
     prepared = restore(nb, reference)
     if not any(nbgrader_meta(c).get("grade") for c in prepared.cells):

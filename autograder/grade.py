@@ -85,7 +85,7 @@ class ClassGrader:
             self.noticed[student] = (
                 [f"{change} (restored before grading)"
                  for change in restored_cells.changes(nb, self.release)]
-                + [f"{f.reason} ({f.cell} line {f.line})" for f in tamper.scan(nb)])
+                + [str(f) for f in tamper.scan(nb)])
             nb = prepare(self.api, self.assignment, student, nb)
         except Exception as error:  # noqa: BLE001 - any nbgrader refusal is reported
             return grades_csv.row(student, self.assignment, None, self.max_score,

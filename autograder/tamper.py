@@ -27,6 +27,10 @@ class Flag:
     line: int    # 1-based line in the cell's source, 0 when not applicable
     reason: str
 
+    def __str__(self):
+        return f"{self.reason} ({self.cell} line {self.line})" if self.line else \
+            f"{self.reason} ({self.cell})"
+
 
 # Reasons used by several rules --------------------------------------------------------------
 EXITS = "exits the kernel"
@@ -697,8 +701,7 @@ def scan(nb):
 
 def summary(flags, limit=300):
     """One line naming every flag and where it is, about ``limit`` characters at most."""
-    items = [f"{f.reason} ({f.cell} line {f.line})" if f.line else f"{f.reason} ({f.cell})"
-             for f in flags]
+    items = [str(f) for f in flags]
     if not items:
         return ""
     text = f"flagged: {items[0]}"
