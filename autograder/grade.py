@@ -191,7 +191,10 @@ def grade(*, root, assignment, only=None, jobs=None, scheduler=None, use_sandbox
         if strangers:
             log(f"not in {roster.FILE_NAME}: {', '.join(strangers)} (graded; add them to "
                 "the roster so that exports can match them)")
-        return _grade_class(grader, class_list, jobs, scheduler, resume, only)
+        try:
+            return _grade_class(grader, class_list, jobs, scheduler, resume, only)
+        finally:
+            grader.feedback.worker.stop()
 
 
 def _grade_class(grader, class_list, jobs, scheduler, resume, only):

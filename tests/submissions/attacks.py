@@ -239,7 +239,7 @@ ATTACKS = [
     Attack("logs_to_stderr", _full_with(LOGS), most=FULL, least=FULL, status="ok"),
     Attack("script_output", hostile.script_output, most=FULL, least=FULL, status="ok"),
     Attack("pathological_output", hostile.pathological_output, most=FULL, least=FULL,
-           status="ok"),
+           says=("not scanned for tampering",)),
     Attack("formula_text", hostile.formula_text, most=9, least=9, status="ok"),
     Attack("fake_mistakes", hostile.fake_mistakes),
     Attack("symlinked_notebook", files.correct, says=("is a symbolic link",), graded=False,
