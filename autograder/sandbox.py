@@ -383,13 +383,16 @@ class Session:
             self.left_session += self._stop(_outside_sessions(self.process.pid, pids))
 
     def _stop(self, pids):
+        """SIGKILL ``pids``; how many were still there to be stopped."""
+        stopped = 0
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
+                stopped += 1
             except (ProcessLookupError, PermissionError):
                 pass
-        self.stray += len(pids)
-        return len(pids)
+        self.stray += stopped
+        return stopped
 
     def reap(self):
         """Kill the processes that outlived the cell that started them: all but the sandbox's
@@ -519,7 +522,12 @@ def _outside_sessions(root_pid, pids):
     """The processes in ``pids`` that left the sessions of the sandbox's own chain."""
     chain = _own_chain(root_pid, pids)
     sessions = {_stat_field(pid, 3) for pid in chain}
-    return [pid for pid in pids if pid not in chain and _stat_field(pid, 3) not in sessions]
+    outside = []
+    for pid in set(pids) - chain:
+        # 0 or None: it ended meanwhile (a zombie has no session), as a grade cell's copy does
+        if _stat_field(pid, 3) not in sessions | {0, None}:
+            outside.append(pid)
+    return outside
 
 
 def _started(pid):

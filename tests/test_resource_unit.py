@@ -77,7 +77,8 @@ def test_an_honest_notebook_is_not_flagged():
     printed, status, result = run_cells(["import numpy as np\nprint(np.ones(3).sum())",
                                          "print('done')"])
     assert status == "ok" and printed == ["3.0\n", "done\n"], (status, printed)
-    assert not result.flags and result.usage["stray_processes"] == 0, result
+    assert not result.flags and result.usage["stray_processes"] == 0, (result.flags,
+                                                                       result.usage, result.log)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="uid slots are used only as root")
