@@ -8,10 +8,15 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
+from autograder import sandbox
 from autograder.cells import nbgrader_meta
 
 ROOT = Path(__file__).resolve().parents[1]
+# Grading runs every submission in a bubblewrap sandbox: tests that grade need it.
+NEEDS_BWRAP = pytest.mark.skipif(not sandbox.available(), reason="bubblewrap (bwrap) is not "
+                                 "installed: apt-get install bubblewrap")
 
 
 def make_course(folder, assignments):

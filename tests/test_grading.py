@@ -11,16 +11,14 @@ import time
 
 import pytest
 
-from autograder import grading_log, sandbox
+from autograder import grading_log
 from autograder.reference import answered
-from tests.course_copy import ROOT, autograder, make_course, read, submit
+from tests.course_copy import NEEDS_BWRAP, ROOT, autograder, make_course, read, submit
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
 ASSIGNMENT = "01_regression_losses"
 MEAN_LOSS = ("def l2_loss(y_true, y_pred):\n"
              "    return np.mean((np.asarray(y_pred) - np.asarray(y_true)) ** 2)\n")
-needs_bwrap = pytest.mark.skipif(not sandbox.available(),
-                                 reason="bubblewrap (bwrap) is not installed")
 
 
 def small_class(folder, students=("full", "partial", "blank", "mean")):
@@ -48,13 +46,13 @@ def one_job(tmp_path_factory):
     return root
 
 
-@needs_bwrap
+@NEEDS_BWRAP
 def test_grades_are_right_with_one_job(one_job):
     scores = {row[0]: row[2] for row in table(one_job)}
     assert scores == {"full": "12", "partial": "3", "blank": "0", "mean": "9"}
 
 
-@needs_bwrap
+@NEEDS_BWRAP
 def test_two_jobs_give_the_same_grades_and_regrading_is_idempotent(one_job, tmp_path):
     root = small_class(tmp_path / "course")
     first = autograder("grade", ASSIGNMENT, "--jobs", "2", root=root)
@@ -65,7 +63,7 @@ def test_two_jobs_give_the_same_grades_and_regrading_is_idempotent(one_job, tmp_
     assert len(grading_log.records(root)) == 8
 
 
-@needs_bwrap
+@NEEDS_BWRAP
 def test_a_dask_cluster_gives_the_same_grades(one_job, tmp_path):
     distributed = pytest.importorskip("distributed")
     root = small_class(tmp_path / "course")
@@ -77,7 +75,7 @@ def test_a_dask_cluster_gives_the_same_grades(one_job, tmp_path):
     assert table(root) == table(one_job)
 
 
-@needs_bwrap
+@NEEDS_BWRAP
 def test_a_stopped_run_keeps_its_rows_and_resumes(one_job, tmp_path):
     root = small_class(tmp_path / "course")
     command = [sys.executable, "-m", "autograder", "--root", str(root), "grade", ASSIGNMENT,

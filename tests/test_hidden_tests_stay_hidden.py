@@ -11,17 +11,16 @@ import json
 import nbformat
 import pytest
 
-from autograder import sandbox
 from autograder.cells import nbgrader_meta
 from autograder.reference import answered
 from autograder.trusted_runner import hidden_lines
-from tests.course_copy import autograder, grades, graded_cells_only, make_course, read, submit
+from tests.course_copy import (NEEDS_BWRAP, autograder, graded_cells_only, grades, make_course,
+                               read, submit)
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.xdist_group("hidden"),
-    pytest.mark.skipif(not sandbox.available(), reason="bubblewrap (bwrap) is not installed: "
-                       "apt-get install bubblewrap"),
+    NEEDS_BWRAP,
 ]
 ASSIGNMENT = "02_classification_losses"
 FUNCTIONS = ["sigmoid", "binary_cross_entropy", "softmax", "cross_entropy_loss",

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import grading_log, sandbox
+from autograder import grading_log
 from autograder.reference import answered
-from tests.course_copy import autograder, make_course, read, submit
+from tests.course_copy import NEEDS_BWRAP, autograder, make_course, read, submit
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading"),
-              pytest.mark.skipif(not sandbox.available(), reason="bubblewrap is not installed")]
+              NEEDS_BWRAP]
 A = "01_regression_losses"
 # Generous: a loaded machine is slow. That the queue is not drained is what `recorded < 6`
 # checks; this only catches a run that hangs.

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from autograder import callables, plain_data, sandbox, work
+from tests.course_copy import NEEDS_BWRAP
 
 
 def roundtrip(value, student_name=None):
@@ -122,7 +123,7 @@ TESTS = {
 }
 
 
-@pytest.mark.skipif(not sandbox.available(), reason="bubblewrap (bwrap) is not installed")
+@NEEDS_BWRAP
 def test_each_cell_fails_alone_with_a_clear_message():
     cells = [nbformat.v4.new_code_cell(STUDENT)]
     for grade_id, (source, _) in TESTS.items():

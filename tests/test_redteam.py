@@ -14,9 +14,10 @@ import nbformat
 import pytest
 
 import autograder
-from autograder import csv_cells, grading_log, mistakes, sandbox
+from autograder import csv_cells, grading_log, mistakes
 from tests.browser import chromium
-from tests.course_copy import autograder as run_cli, make_course, read, submit, tree_digest
+from tests.course_copy import (NEEDS_BWRAP, autograder as run_cli, make_course, read, submit,
+                               tree_digest)
 from tests.submissions import hostile_output as hostile
 from tests.submissions.attacks import ASSIGNMENT, ATTACKS
 from tests.test_site import wait_for_math
@@ -24,8 +25,7 @@ from tests.test_site import wait_for_math
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.xdist_group("redteam"),
-    pytest.mark.skipif(not sandbox.available(), reason="bubblewrap (bwrap) is not installed: "
-                       "apt-get install bubblewrap"),
+    NEEDS_BWRAP,
 ]
 
 # Small limits, so that the bombs and loops end quickly.

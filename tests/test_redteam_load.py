@@ -6,17 +6,16 @@ import csv
 
 import pytest
 
-from autograder import grading_log, sandbox
+from autograder import grading_log
 from autograder.reference import answered
-from tests.course_copy import autograder as run_cli, make_course, read, submit
+from tests.course_copy import NEEDS_BWRAP, autograder as run_cli, make_course, read, submit
 from tests.submissions.attacks import ASSIGNMENT, FULL, _cell
 from tests.test_resource_unit import CGROUPS, MEMFD, TMPFS
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.xdist_group("redteam-load"),
-    pytest.mark.skipif(not sandbox.available(), reason="bubblewrap (bwrap) is not installed: "
-                       "apt-get install bubblewrap"),
+    NEEDS_BWRAP,
 ]
 LIMITS = """
 c.Execute.timeout = 10

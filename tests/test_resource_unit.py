@@ -8,12 +8,12 @@ from dataclasses import replace
 import pytest
 
 from autograder import resource_unit, sandbox
+from tests.course_copy import NEEDS_BWRAP
 from tests.test_sandbox import LIMITS, run_cells
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not sandbox.available(), reason="bubblewrap (bwrap) is not installed: "
-                       "apt-get install bubblewrap"),
+    NEEDS_BWRAP,
 ]
 CGROUPS = os.geteuid() == 0 and resource_unit._hierarchy() is not None
 needs_cgroups = pytest.mark.skipif(not CGROUPS, reason="control groups need root and "

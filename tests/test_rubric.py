@@ -9,20 +9,19 @@ import tempfile
 
 import pytest
 
-from autograder import sandbox
 from autograder.cells import nbgrader_meta
 from autograder.check import restore
 from autograder.execute import execute
 from autograder.reference import answered
-from tests.course_copy import autograder, graded_cells_only, grades, make_course, read, submit
+from tests.course_copy import (NEEDS_BWRAP, autograder, graded_cells_only, grades, make_course,
+                               read, submit)
 from tests.mutants import classification_losses, initialization  # noqa: F401 - registers
 from tests.mutants.catalogue import REGISTRY
 from tests.submissions.styles import STYLES_02, STYLES_04, Student
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not sandbox.available(), reason="bubblewrap (bwrap) is not installed: "
-                       "apt-get install bubblewrap"),
+    NEEDS_BWRAP,
 ]
 MISTAKES_EACH = 10
 STYLES = {"02_classification_losses": STYLES_02, "04_initialization": STYLES_04}

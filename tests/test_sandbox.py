@@ -12,12 +12,11 @@ import pytest
 
 import autograder
 from autograder import sandbox, work
-from tests.course_copy import ROOT
+from tests.course_copy import NEEDS_BWRAP, ROOT
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not sandbox.available(), reason="bubblewrap (bwrap) is not installed: "
-                       "apt-get install bubblewrap"),
+    NEEDS_BWRAP,
 ]
 LIMITS = sandbox.Limits(memory_mb=1024, processes=32, file_size_mb=4, disk_mb=64,
                         wall_seconds=60, cell_timeout=20, output_kb=64)
