@@ -521,6 +521,8 @@ def _own_chain(root_pid, pids):
 def _outside_sessions(root_pid, pids):
     """The processes in ``pids`` that left the sessions of the sandbox's own chain."""
     chain = _own_chain(root_pid, pids)
+    if not any(_is_driver(pid) for pid in chain):
+        return []  # bwrap is still setting up (its helpers start sessions): no student code yet
     sessions = {_stat_field(pid, 3) for pid in chain}
     outside = []
     for pid in set(pids) - chain:
