@@ -63,6 +63,14 @@ class Cells:
             todo += new
         return found
 
+    def reached_by(self, target, sources=()):
+        """The grade ids of the cells that reach ``target``, counting the names that any of
+        ``sources`` (other versions of it) reads as well as the course's answer."""
+        defining = self.defines[target]
+        self.names[defining] |= {n for s in sources for n in _WORD.findall(s)}
+        return {self.ids[g] for g, r in enumerate(self.roles)
+                if r == "grade" and defining in self.calls(g)}
+
     def kept_ids(self, target):
         """The grade ids of the cells a course for ``target`` keeps; for several targets,
         the union of theirs."""
