@@ -217,10 +217,11 @@ def test_forged_mistake_records_reach_neither_the_log_nor_the_report(published):
         json.dumps(hostile.FORMULA)[1:-1], "")  # only the roster name carries it
 
 
-def test_a_pathological_output_is_rendered_in_time_and_cut_visibly(graded):
+def test_a_pathological_output_is_rendered_and_cut_visibly(graded):
+    """The full page is rendered, not the plain fallback; how long it takes is measured by
+    `make bench` (benchmarks/hostile_output.py), never asserted here."""
     record = _record(graded, "pathological_output")
     assert record["status"] == "ok", record["status"]  # not the plain page
-    assert record["seconds"]["feedback"] < 60, record["seconds"]
     html = _feedback(graded, "pathological_output").read_text()
     assert "[output cut: the output of this cell is over 512 KiB" in html
 
