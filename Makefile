@@ -36,10 +36,11 @@ $(HUB_PROXY):
 	npm install --prefix .hub --no-save --no-audit --no-fund --loglevel=error \
 		configurable-http-proxy@5
 
-## The whole test suite (two workers, one BLAS thread each: two cores, no oversubscription)
+## The whole test suite (two workers, one BLAS thread each: two cores, no oversubscription),
+## ending with its 20 slowest tests
 test: $(BIN)/autograder
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=20 $(PYTEST_ARGS)
 
 ## Regenerate release/ (student edition) and solutions/ (executed answer key)
 build: $(BIN)/autograder

@@ -1,7 +1,8 @@
 """Every catalogued mistake loses points and every valid alternative earns full marks,
-graded through the real pipeline: temporary classes of one student per variant, each class
-on a course reduced to its targets' grade cells, each notebook reduced to its nbgrader
-cells."""
+graded through the real pipeline: temporary classes on a course reduced to their targets'
+grade cells, each notebook reduced to its nbgrader cells. A submission carries variants of
+several targets when each target keeps a cell no other one reaches; a verdict such a pack
+cannot attribute comes from grading the variant alone."""
 
 import importlib
 import pkgutil
@@ -90,57 +91,117 @@ def _reach():
 REACH = _reach()
 
 
-def _packs(key):
-    """The submissions of class ``key``: lists of variants, one per target, of targets no grade
-    cell reaches together. Each cell then runs at most one variant, and its verdict is the
-    one it would have in a submission of that variant alone. A variant that binds any name
-    but its target's gets a submission of its own."""
-    members = [v for v in REGISTRY if CLASS_OF[v.id] == key]
-    alone = [v for v in members if bound_names(v.source) - {v.target}]
-    by_target = {}
-    for variant in members:
-        if variant not in alone:
-            by_target.setdefault(variant.target, []).append(variant)
+def _exclusive(variant, pack):
+    """The cells that reach ``variant``'s target and no other target of ``pack``: where a
+    failure can only be this variant's."""
+    others = [REACH[v.id] for v in pack if v is not variant]
+    return REACH[variant.id] - set().union(*others)
+
+
+def _groups(by_target):
+    """Targets grouped so that each keeps a cell of its own (reached by no other target of
+    its group), the targets with the most variants first."""
     groups = []
+
+    def own_cells_each(group):
+        reach = {t: REACH[by_target[t][0].id] for t in group}
+        return all(reach[t] - set().union(*(reach[o] for o in group if o != t)) for t in group)
+
     for target in sorted(by_target, key=lambda t: (-len(by_target[t]), t)):
-        reach = REACH[by_target[target][0].id]
-        group = next((g for g in groups if not any(REACH[by_target[t][0].id] & reach
-                                                   for t in g)), None)
+        group = next((g for g in groups if own_cells_each([*g, target])), None)
         if group is None:
             groups.append([target])
         else:
             group.append(target)
+    return groups
+
+
+def _packs(key):
+    """The submissions of class ``key``: lists of variants, at most one per target, mistakes
+    and valid alternatives apart, of targets that each keep a cell of their own in the pack
+    (`_groups`). A variant that binds any name but its target's gets a submission of its own.
+    A verdict a pack cannot attribute is settled by grading the variant alone (`_attributed`)."""
+    members = [v for v in REGISTRY if CLASS_OF[v.id] == key]
+    alone = [v for v in members if bound_names(v.source) - {v.target}]
     packs = [[v] for v in alone]
-    for group in groups:
-        for k in range(max(len(by_target[t]) for t in group)):
-            packs.append([by_target[t][k] for t in group if k < len(by_target[t])])
+    for valid in (False, True):
+        by_target = {}
+        for variant in members:
+            if variant not in alone and variant.valid == valid:
+                by_target.setdefault(variant.target, []).append(variant)
+        for group in _groups(by_target):
+            for k in range(max(len(by_target[t]) for t in group)):
+                packs.append([by_target[t][k] for t in group if k < len(by_target[t])])
     return packs
 
 
-STUDENT_OF = {v.id: f"pack{index}" for key in CLASSES
-              for index, pack in enumerate(_packs(key)) for v in pack}
+PACK_OF = {v.id: (f"pack{index}", pack) for key in CLASSES
+           for index, pack in enumerate(_packs(key)) for v in pack}
+
+
+def _attributed(variant, row, failures):
+    """Whether the pack's verdict on ``variant`` is its own: the pack was graded, and a
+    mistake failed a cell of its own (its verdict then counts only those), or a valid
+    alternative failed no cell it reaches."""
+    if row["status"] != "ok":
+        return False
+    if variant.valid:
+        return not failures
+    return bool(set(failures) & _exclusive(variant, PACK_OF[variant.id][1]))
+
+
+def _grade_course(root, assignment, ids, submissions):
+    """Grade ``submissions`` ({student: {target: source}}) and the control on a course
+    reduced to ``ids``; their grade rows, failure messages and the run's output."""
+    release, source = make_reduced_course(root, assignment, ids)
+    submit(root, CONTROL, assignment, graded_cells_only(answered(release, source)))
+    for student, replace in submissions.items():
+        nb = answered(release, source, replace=replace)
+        submit(root, student, assignment, graded_cells_only(nb))
+    result = autograder("grade", assignment, root=root)
+    rows = grades(root)
+    messages = {}
+    for student, _ in rows:
+        path = root / "autograded" / student / assignment / f"{assignment}.ipynb"
+        if path.exists():
+            outcomes = grade_cells(nbformat.read(path, as_version=4))
+            messages[student] = {k: o.error_value for k, o in outcomes.items() if not o.passed}
+    return rows, messages, result.stdout + result.stderr
 
 
 def graded_class(key, tmp_path_factory):
-    """Grade class ``key`` once: its variants and the control; its grade rows and failure
-    messages."""
+    """Grade class ``key`` once: its packs and the control, then alone each variant whose
+    verdict its pack cannot attribute. {variant id: (its row, the failures of the cells
+    reaching it, the log)}, and the control's (row, failures, log)."""
     if key not in _CLASSES:
         assignment, ids, _ = CLASSES[key]
-        root = tmp_path_factory.mktemp("mutants")
-        release, source = make_reduced_course(root, assignment, ids)
-        submit(root, CONTROL, assignment, graded_cells_only(answered(release, source)))
-        for index, pack in enumerate(_packs(key)):
-            nb = answered(release, source, replace={v.target: v.source for v in pack})
-            submit(root, f"pack{index}", assignment, graded_cells_only(nb))
-        result = autograder("grade", assignment, root=root)
-        rows = grades(root)
-        messages = {}
-        for student, _ in rows:
-            path = root / "autograded" / student / assignment / f"{assignment}.ipynb"
-            if path.exists():
-                outcomes = grade_cells(nbformat.read(path, as_version=4))
-                messages[student] = {k: o.error_value for k, o in outcomes.items() if not o.passed}
-        _CLASSES[key] = (rows, messages, result.stdout + result.stderr)
+        packs = _packs(key)
+        rows, messages, log = _grade_course(
+            tmp_path_factory.mktemp("mutants"), assignment, ids,
+            {f"pack{i}": {v.target: v.source for v in pack} for i, pack in enumerate(packs)})
+        verdicts, unsettled = {}, []
+        for variant in (v for pack in packs for v in pack):
+            student = PACK_OF[variant.id][0]
+            row = rows[(student, assignment)]
+            failures = {g: m for g, m in messages.get(student, {}).items()
+                        if g in REACH[variant.id]}
+            if _attributed(variant, row, failures):
+                own = _exclusive(variant, PACK_OF[variant.id][1])
+                verdicts[variant.id] = (row, {g: m for g, m in failures.items() if g in own},
+                                        log)
+            else:
+                unsettled.append(variant)
+        if unsettled:
+            alone_rows, alone_messages, alone_log = _grade_course(
+                tmp_path_factory.mktemp("mutants-alone"), assignment, ids,
+                {f"alone{i}": {v.target: v.source} for i, v in enumerate(unsettled)})
+            for i, variant in enumerate(unsettled):
+                failures = {g: m for g, m in alone_messages.get(f"alone{i}", {}).items()
+                            if g in REACH[variant.id]}
+                verdicts[variant.id] = (alone_rows[(f"alone{i}", assignment)], failures,
+                                        alone_log)
+        control = (rows[(CONTROL, assignment)], messages.get(CONTROL), log)
+        _CLASSES[key] = (verdicts, control)
     return _CLASSES[key]
 
 
@@ -157,20 +218,18 @@ def honest_status(status):
 @pytest.mark.parametrize("key", [pytest.param(k, marks=pytest.mark.xdist_group(k))
                                  for k in CLASSES])
 def test_reduced_course_gives_the_answers_full_marks(key, tmp_path_factory):
-    rows, messages, log = graded_class(key, tmp_path_factory)
-    row = rows[(CONTROL, CLASSES[key][0])]
+    _, (row, failures, log) = graded_class(key, tmp_path_factory)
     assert row["status"] == "ok", f"the answers were not graded: {row['status']}\n{log}"
     assert row["score"] == row["max_score"], (
         f"the answers scored {row['score']} of {row['max_score']} in a course reduced to "
-        f"{sorted(CLASSES[key][1])}: {messages.get(CONTROL)}")
+        f"{sorted(CLASSES[key][1])}: {failures}")
 
 
 def _verdict(variant, tmp_path_factory):
-    """The row of ``variant``'s submission, and the failures of the cells reaching it."""
-    rows, messages, log = graded_class(CLASS_OF[variant.id], tmp_path_factory)
-    student = STUDENT_OF[variant.id]
-    failures = {g: m for g, m in messages.get(student, {}).items() if g in REACH[variant.id]}
-    return rows[(student, variant.assignment)], failures, log
+    """The row of the submission that settled ``variant``, the failures of the cells reaching
+    it (of its own cells when it shared a pack), and the run's output."""
+    verdicts, _ = graded_class(CLASS_OF[variant.id], tmp_path_factory)
+    return verdicts[variant.id]
 
 
 @pytest.mark.parametrize("variant", _variant_params(valid=False))
