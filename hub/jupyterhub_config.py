@@ -30,12 +30,9 @@ nbgrader (the formgrader's server extension is not even loaded for them), which 
 convenience, not a wall. Use this hub to try the course's workflow, never with real
 students.
 
-A real deployment adds the separation: each user's server runs as their own uid (PAM users
-with the default LocalProcessSpawner, or a container per user with DockerSpawner or
-KubeSpawner), with only their own home mounted; the instructor's container alone mounts
-the course folder (source/, gradebook.db, submitted/); the exchange is a shared volume with
-nbgrader's permissions (outbound readable by all, inbound writable but not listable by
-students), or nbgrader's exchange is replaced by ngshare; and a real authenticator.
+The separation is hub/class_config.py's: every user a system user with a server of their
+own uid and limits, the course folder for the instructors' group only, nbgrader's exchange
+with nbgrader's permissions, PAM (README, "A real class on one machine").
 
 Where a university plugs in its own login
 ------------------------------------------
@@ -58,17 +55,7 @@ same way.
 
 The same course on Kubernetes (Zero to JupyterHub)
 ---------------------------------------------------
-Described here, not tested: with the Zero to JupyterHub Helm chart, the settings of this
-file move to its values.yaml: `hub.config` takes the authenticator's settings; each user's
-server runs in an image with this package installed (`pip install "autograder @
-git+<this repository>"`, which brings nbgrader); `singleuser.storage` gives each user a
-persistent home volume; `singleuser.storage.extraVolumes` mounts one shared volume (NFS,
-ReadWriteMany) as the exchange at the same path for everyone; the per-role files that
-hub/course_hub.py writes here become environment variables and config files set per
-profile (`singleuser.profileList`, one profile for the instructor that also mounts the
-course volume, one for students); and grading runs where bubblewrap works (the
-instructor's pod, allowed to create user namespaces, or a grading machine with the course
-folder).
+hub/z2jh-values.yaml (README, "The same course on Kubernetes").
 """
 
 import os
