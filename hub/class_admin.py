@@ -65,12 +65,13 @@ def _account(name, home_base, group_options):
 
 
 def _give_to_group(folder, gid):
-    """The course folder: root and the instructors' group read and write, others nothing;
-    new files inherit the group (set-group-id folders)."""
+    """The course folder: root's (what is in it keeps its owner), the instructors' group
+    reads and writes, others get nothing; new files inherit the group (set-group-id)."""
+    os.chown(folder, 0, gid)
     for path in [folder, *folder.rglob("*")]:
         if path.is_symlink():
             continue
-        os.chown(path, 0, gid)
+        os.chown(path, -1, gid)
         mode = path.stat().st_mode & 0o770
         path.chmod((mode | 0o2770) if path.is_dir() else (mode | 0o660))
 

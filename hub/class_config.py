@@ -81,7 +81,9 @@ def is_instructor(name):
 # The users' servers run from CLASS_HUB_ENV (a Python environment every user can execute;
 # `make class-hub-env` makes one from the system's Python), else from the hub's own.
 USERS_ENV = Path(os.environ.get("CLASS_HUB_ENV", Path(sys.executable).parent.parent))
-serve(c, data=DATA, proxy=HERE.parent / ".hub" / "node_modules" / ".bin"
+PRIVATE = DATA / "hub"  # the hub's database, cookie secret and proxy pid: root's alone
+PRIVATE.mkdir(mode=0o700, exist_ok=True)
+serve(c, data=DATA, private=PRIVATE, proxy=HERE.parent / ".hub" / "node_modules" / ".bin"
       / "configurable-http-proxy", bin_dir=USERS_ENV / "bin")
 
 c.JupyterHub.authenticator_class = "pam"

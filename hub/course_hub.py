@@ -1,11 +1,15 @@
-"""What each user's Jupyter server on the course hub is configured with.
+"""What both course hubs share, and what each user's Jupyter server is configured with.
 
-hub/jupyterhub_config.py calls :func:`prepare_user` before it starts a user's server. The
-server then runs with ``JUPYTER_CONFIG_DIR`` set to that user's folder, which holds:
+hub/jupyterhub_config.py (the demo) and hub/class_config.py (a real class) take their
+common settings from :func:`serve` and call :func:`prepare_user` before they start a
+user's server. The server then runs with ``JUPYTER_CONFIG_DIR`` set to that user's folder,
+which holds:
 
 - ``nbgrader_config.py``: the course id and the exchange for everyone; a student's own id
-  (every user is the same OS user here, so nbgrader cannot tell students apart by uid);
-  for an instructor, the course's own nbgrader_config.py and its folder as the course root;
+  (on the demo hub every user is the same OS user, so nbgrader cannot tell students apart
+  by uid); for an instructor, the course's own nbgrader_config.py and its folder as the
+  course root (with system users, nbgrader's ``groupshared`` and the owner-checking
+  collect, see autograder/owned_collect.py);
 - ``jupyter_server_config.json`` and ``labconfig/page_config.json``: which parts of
   nbgrader's extension the role gets, as nbgrader's installation guide disables them (and
   no JupyterLab news from the internet for anyone).
@@ -89,12 +93,14 @@ def prepare_user(*, user, instructor, home, config_dir, exchange, course_root, c
         NEWS: True, **{name: hidden for name in INSTRUCTOR_LAB_EXTENSIONS}}})
 
 
-def serve(c, *, data, proxy, bin_dir=Path(sys.executable).parent):
+def serve(c, *, data, proxy, bin_dir=Path(sys.executable).parent, private=None):
     """The settings both hubs share: on this machine only, on HUB_PORT (8000) with the hub's
     API and the proxy's API on HUB_API_PORT and HUB_PROXY_API_PORT (the next two ports);
-    database and cookie secret in ``data``; each user's server a JupyterLab from the Python
+    the users' Jupyter configuration in ``data``, the hub's database and cookie secret in
+    ``private`` (``data`` by default); each user's server a JupyterLab from the Python
     environment ``bin_dir`` (the hub's own by default); stopping the hub stops every server
     and the proxy."""
+    private = Path(private or data)
     if not proxy.exists():
         raise SystemExit(f"{proxy} is missing: `make hub-proxy` installs it (needs node, npm).")
     port = int(os.environ.get("HUB_PORT", "8000"))
@@ -103,9 +109,9 @@ def serve(c, *, data, proxy, bin_dir=Path(sys.executable).parent):
     c.ConfigurableHTTPProxy.api_url = (
         f"http://127.0.0.1:{os.environ.get('HUB_PROXY_API_PORT', port + 2)}")
     c.ConfigurableHTTPProxy.command = [str(proxy)]
-    c.ConfigurableHTTPProxy.pid_file = str(data / "jupyterhub-proxy.pid")
-    c.JupyterHub.db_url = f"sqlite:///{data / 'jupyterhub.sqlite'}"
-    c.JupyterHub.cookie_secret_file = str(data / "jupyterhub_cookie_secret")
+    c.ConfigurableHTTPProxy.pid_file = str(private / "jupyterhub-proxy.pid")
+    c.JupyterHub.db_url = f"sqlite:///{private / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(private / "jupyterhub_cookie_secret")
     c.JupyterHub.cleanup_servers = True
     c.JupyterHub.cleanup_proxy = True
     c.Spawner.cmd = [str(Path(bin_dir) / "jupyterhub-singleuser")]

@@ -74,15 +74,22 @@ class ClassHub(Hub):
 
 
 def _remove_leftovers(names, group, hub_pid):
-    """What setup made and teardown did not remove (a test that failed half way)."""
+    """Remove what setup made and teardown did not (a test that failed half way), and the
+    control groups of the hub's servers that its spawner did not; return those groups."""
     for name in names:
         subprocess.run(["userdel", "--remove", name], capture_output=True)
     subprocess.run(["groupdel", group], capture_output=True)
+    left = []
     for controller in resource_unit.CgroupV1.CONTROLLERS:
         base = resource_unit.CGROUP_ROOT / controller
         own = resource_unit._own_path(controller).lstrip("/")
-        for folder in (base / own / resource_unit.GROUP).glob(f"sandbox-{hub_pid}-*"):
+        left += (base / own / resource_unit.GROUP).glob(f"sandbox-{hub_pid}-*")
+    for folder in left:
+        try:
             folder.rmdir()
+        except OSError:  # a process is still in it: reported below
+            pass
+    return left
 
 
 @pytest.fixture(scope="module")
@@ -104,23 +111,26 @@ def class_hub():
     (course / "roster.csv").write_text("student_id,name,lms_id,email\n" + "".join(
         f"{s},Student {s[-2:]},,\n" for s in students))
     data, hub = folder / "data", None
+    setup = [*ADMIN, "setup", "--course", str(course), "--instructor", instructor, "--group",
+             group, "--data", str(data), "--exchange", str(folder / "exchange"), "--home-base",
+             str(folder / "home")]
     try:
-        made = subprocess.run([*ADMIN, "setup", "--course", str(course), "--instructor",
-                               instructor, "--group", group, "--data", str(data), "--exchange",
-                               str(folder / "exchange"), "--home-base", str(folder / "home")],
-                              capture_output=True, text=True, check=True)
+        made = subprocess.run(setup, capture_output=True, text=True, check=True)
         passwords = dict(line.split("\t") for line in made.stdout.splitlines() if "\t" in line)
         assert set(passwords) == {instructor, *students}, made.stdout
         hub = ClassHub(folder, course=course, data=data, exchange=folder / "exchange",
                        instructor=instructor, passwords=passwords)
         hub.login(instructor)  # their server's start writes their nbgrader configuration
+        hub.setup = setup
         yield hub
     finally:
         left = hub.stop() if hub else []
         subprocess.run([*ADMIN, "teardown", "--data", str(data)], capture_output=True)
-        _remove_leftovers([instructor, *students], group, hub.process.pid if hub else 0)
+        groups = _remove_leftovers([instructor, *students], group,
+                                   hub.process.pid if hub else 0)
         shutil.rmtree(folder)
         assert left == [], "processes of the hub were left running"
+        assert groups == [], "control groups of the servers were left behind"
 
 
 def _servers():
@@ -147,6 +157,23 @@ def test_three_students_and_an_instructor_as_system_users(
     servers = _servers()
     for user in [hub.instructor_name, *hub.students]:  # each server runs as its own user
         assert pwd.getpwnam(user).pw_uid in servers, (user, servers)
+
+
+def test_setup_again_keeps_every_account_and_refuses_without_root(class_hub):
+    hub = class_hub
+    def state():  # the course folder's modes are setup's to set again; not its owners
+        course = {p: (uid, gid, content) for p, (uid, gid, _, content)
+                  in _tree([hub.course], None, None).items()}
+        return course, _tree([hub.exchange], None, None)
+
+    before = state()
+    again = subprocess.run(hub.setup, capture_output=True, text=True, check=True)
+    assert again.stdout.splitlines() == [f"{name}\t(existed: password unchanged)"
+                                         for name in hub.passwords], again.stdout
+    assert state() == before
+    student = subprocess.run(["runuser", "-u", hub.students[0], "--", str(USERS_ENV / "bin" /
+                              "python"), *hub.setup[1:]], capture_output=True, text=True)
+    assert student.returncode != 0 and "must run as root" in student.stderr, student.stderr
 
 
 def _tree(roots, skip_uid, skip):
@@ -237,6 +264,7 @@ def test_a_student_cannot_reach_what_is_not_theirs(class_hub):
         "write into the instructor's home": ("write", hub.home(hub.instructor_name) / "x"),
         "read the victim's Jupyter configuration":
             ("read", hub.data / "jupyter-config" / victim / "nbgrader_config.py"),
+        "read the hub's database": ("read", hub.data / "hub" / "jupyterhub.sqlite"),
         "list the exchange's inbound (whose names hide submissions)":
             ("list", exchange / "inbound"),
         "list the exchange's feedback": ("list", exchange / "feedback"),

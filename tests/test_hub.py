@@ -200,7 +200,9 @@ def formgrader_do(page, action, done_text):
     the formgrader's answer, close it; return its text."""
     from playwright.sync_api import expect
 
-    page.locator("tr", has_text=A).locator(f".{action} a").click()
+    button = page.locator("tr", has_text=A).locator(f".{action} a")
+    expect(button).to_be_visible(timeout=120_000)  # the table loads after the page
+    button.click()
     dialog = page.locator("#success-modal.in, #error-modal.in")  # .in: faded in
     expect(dialog).to_be_visible(timeout=120_000)
     text = dialog.inner_text()

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from jupyterhub.app import JupyterHub
-from jupyterhub.auth import Authenticator
-from jupyterhub.spawner import Spawner
 
 from hub.course_hub import course_id
 from tests.course_copy import ROOT
+
+JupyterHub = pytest.importorskip("jupyterhub.app", reason="needs JupyterHub (the hub extra)"
+                                 ).JupyterHub
+from jupyterhub.auth import Authenticator  # noqa: E402 - only where JupyterHub is
+from jupyterhub.spawner import Spawner  # noqa: E402
 
 VALUES = ROOT / "hub" / "z2jh-values.yaml"
 # Key paths the chart documents, with their types; below the "open" ones the chart passes
