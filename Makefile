@@ -7,7 +7,7 @@ PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 BROWSER_FLAG := $(if $(NO_BROWSER),--no-browser,)
 
-.PHONY: lab test build validate bench lint site clean-course hub hub-proxy
+.PHONY: lab test build validate bench lint site clean-course hub hub-proxy class-hub class-hub-env
 
 $(BIN)/autograder: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,23 @@ hub-proxy: $(HUB_PROXY)
 $(HUB_PROXY):
 	npm install --prefix .hub --no-save --no-audit --no-fund --loglevel=error \
 		configurable-http-proxy@5
+
+## JupyterHub for a real class: system users, PAM, per-user limits (as root, after
+## `hub/class_admin.py setup`; README, "A real class on one machine")
+CLASS_HUB_DATA ?= /srv/course-hub
+USERS_ENV := .hub/users-venv
+class-hub: $(BIN)/jupyterhub $(HUB_PROXY) $(USERS_ENV)/bin/jupyterhub-singleuser
+	CLASS_HUB_DATA=$(CLASS_HUB_DATA) CLASS_HUB_ENV=$(USERS_ENV) HUB_PORT=$(HUB_PORT) \
+		$(BIN)/jupyterhub -f hub/class_config.py
+
+## The users' Python environment for `make class-hub`, from the system's Python: every user
+## can run it (the hub's own may live where only root can), and it holds no editable link
+## to this checkout
+class-hub-env: $(USERS_ENV)/bin/jupyterhub-singleuser
+$(USERS_ENV)/bin/jupyterhub-singleuser: pyproject.toml $(wildcard autograder/*.py)
+	/usr/bin/python3 -m venv $(USERS_ENV)
+	$(USERS_ENV)/bin/python -m pip install --quiet ".[hub]"
+	touch $@
 
 ## The whole test suite (two workers, one BLAS thread each: two cores, no oversubscription),
 ## ending with its 20 slowest tests

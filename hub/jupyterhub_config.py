@@ -30,12 +30,9 @@ nbgrader (the formgrader's server extension is not even loaded for them), which 
 convenience, not a wall. Use this hub to try the course's workflow, never with real
 students.
 
-A real deployment adds the separation: each user's server runs as their own uid (PAM users
-with the default LocalProcessSpawner, or a container per user with DockerSpawner or
-KubeSpawner), with only their own home mounted; the instructor's container alone mounts
-the course folder (source/, gradebook.db, submitted/); the exchange is a shared volume with
-nbgrader's permissions (outbound readable by all, inbound writable but not listable by
-students), or nbgrader's exchange is replaced by ngshare; and a real authenticator.
+The separation is hub/class_config.py's: every user a system user with a server of their
+own uid and limits, the course folder for the instructors' group only, nbgrader's exchange
+with nbgrader's permissions, PAM (README, "A real class on one machine").
 
 Where a university plugs in its own login
 ------------------------------------------
@@ -58,17 +55,7 @@ same way.
 
 The same course on Kubernetes (Zero to JupyterHub)
 ---------------------------------------------------
-Described here, not tested: with the Zero to JupyterHub Helm chart, the settings of this
-file move to its values.yaml: `hub.config` takes the authenticator's settings; each user's
-server runs in an image with this package installed (`pip install "autograder @
-git+<this repository>"`, which brings nbgrader); `singleuser.storage` gives each user a
-persistent home volume; `singleuser.storage.extraVolumes` mounts one shared volume (NFS,
-ReadWriteMany) as the exchange at the same path for everyone; the per-role files that
-hub/course_hub.py writes here become environment variables and config files set per
-profile (`singleuser.profileList`, one profile for the instructor that also mounts the
-course volume, one for students); and grading runs where bubblewrap works (the
-instructor's pod, allowed to create user namespaces, or a grading machine with the course
-folder).
+hub/z2jh-values.yaml (README, "The same course on Kubernetes").
 """
 
 import os
@@ -78,37 +65,24 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
-from course_hub import course_id, prepare_user  # noqa: E402 - beside this file
+from course_hub import (course_id, prepare_user, serve,  # noqa: E402 - beside this file
+                        user_config_dir)
 
 c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
 
-PORT = int(os.environ.get("HUB_PORT", "8000"))
 DATA = Path(os.environ.get("HUB_DATA", REPO / ".hub")).resolve()
 COURSE_ROOT = Path(os.environ.get("HUB_COURSE", REPO)).resolve()
 COURSE_ID = course_id(COURSE_ROOT)
 EXCHANGE = DATA / "exchange"
 # `make hub` installs the proxy with npm here (its own folder, not the hub's data folder).
 PROXY = REPO / ".hub" / "node_modules" / ".bin" / "configurable-http-proxy"
-if not PROXY.exists():
-    raise SystemExit(f"{PROXY} is missing: `make hub` installs it (needs node and npm).")
 
 # Accounts: one instructor and demo students. With a real authenticator, the students come
 # from it; the instructors stay listed here.
 INSTRUCTORS = {"instructor"}
 STUDENTS = {"student1", "student2", "student3"}
 
-# The hub on this machine only; the hub's API and the proxy's API on their own ports.
-c.JupyterHub.bind_url = f"http://127.0.0.1:{PORT}"
-c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{os.environ.get('HUB_API_PORT', PORT + 1)}"
-c.ConfigurableHTTPProxy.api_url = (
-    f"http://127.0.0.1:{os.environ.get('HUB_PROXY_API_PORT', PORT + 2)}")
-c.ConfigurableHTTPProxy.command = [str(PROXY)]
-c.ConfigurableHTTPProxy.pid_file = str(DATA / "jupyterhub-proxy.pid")
-c.JupyterHub.db_url = f"sqlite:///{DATA / 'jupyterhub.sqlite'}"
-c.JupyterHub.cookie_secret_file = str(DATA / "jupyterhub_cookie_secret")
-# Stopping the hub (Ctrl+C, SIGTERM) stops every user's server and the proxy with it.
-c.JupyterHub.cleanup_servers = True
-c.JupyterHub.cleanup_proxy = True
+serve(c, data=DATA, proxy=PROXY)
 
 # Login: JupyterHub's shared-password authenticator (the place for a real one, see above).
 # Students share one password; the instructor is the hub's admin and has a password of
@@ -124,29 +98,14 @@ c.Authenticator.admin_users = INSTRUCTORS
 # Servers: one JupyterLab per user, a process of this machine, in DATA/home/<user>.
 c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
 c.SimpleLocalProcessSpawner.home_dir_template = str(DATA / "home" / "{username}")
-c.Spawner.cmd = [str(Path(sys.executable).parent / "jupyterhub-singleuser")]
 c.Spawner.args = ["--allow-root"] if os.getuid() == 0 else []
-c.Spawner.default_url = "/lab"
-c.Spawner.start_timeout = 120  # a JupyterLab start on a busy two-core machine
-c.Spawner.http_timeout = 120
 
-
-def _config_dir(spawner):
-    return str(DATA / "jupyter-config" / spawner.user.name)
-
-
-# Each server reads its role's Jupyter configuration (nbgrader's exchange, course id and
-# extensions) from a folder of its own; the course's commands are on its PATH.
-c.Spawner.environment = {
-    "JUPYTER_CONFIG_DIR": _config_dir,
-    "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-}
 
 
 def _prepare(spawner):
     prepare_user(user=spawner.user.name, instructor=spawner.user.name in INSTRUCTORS,
-                 home=spawner.home_dir, config_dir=_config_dir(spawner), exchange=EXCHANGE,
-                 course_root=COURSE_ROOT, course=COURSE_ID)
+                 home=spawner.home_dir, config_dir=user_config_dir(DATA, spawner.user.name),
+                 exchange=EXCHANGE, course_root=COURSE_ROOT, course=COURSE_ID)
 
 
 c.Spawner.pre_spawn_hook = _prepare

@@ -68,20 +68,24 @@ def _hub_processes(marker):
 
 
 class Hub:
-    """The course's hub on free ports, with a course folder and data folder of its own."""
+    """A hub on free ports for the course at ``course``, with its data in ``data``: by
+    default the demo (hub/jupyterhub_config.py); ``config`` and ``env`` for another."""
 
-    def __init__(self, folder):
-        self.course = make_course(folder / "course", [A])
-        self.data = folder / "hub"
+    bin = BIN  # the instructor's commands
+    instructor_name = "instructor"
+    as_instructor = ()  # a command prefix that runs a command as the instructor's user
+
+    def __init__(self, folder, *, course, data, config="jupyterhub_config.py", env=()):
+        self.course, self.data, self.exchange = course, data, data / "exchange"
         port, api_port, proxy_api_port = _free_ports(3)
         self.base = f"http://127.0.0.1:{port}"
         self.log = folder / "hub.log"
         env = dict(os.environ, HUB_PORT=str(port), HUB_API_PORT=str(api_port),
                    HUB_PROXY_API_PORT=str(proxy_api_port), HUB_DATA=str(self.data),
-                   HUB_COURSE=str(self.course))
+                   HUB_COURSE=str(self.course), **dict(env))
         with open(self.log, "wb") as output:
             self.process = subprocess.Popen(
-                [str(BIN / "jupyterhub"), "-f", str(ROOT / "hub" / "jupyterhub_config.py")],
+                [str(BIN / "jupyterhub"), "-f", str(ROOT / "hub" / config)],
                 cwd=folder, env=env, start_new_session=True, stdout=output,
                 stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
@@ -100,11 +104,13 @@ class Hub:
 
     def instructor(self, *command):
         """Run a command in the course folder as the instructor would in a hub terminal."""
-        env = dict(os.environ, JUPYTER_CONFIG_DIR=str(self.data / "jupyter-config" / "instructor"),
-                   HOME=str(self.home("instructor")),
-                   PATH=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]))
-        done = subprocess.run([str(BIN / command[0]), *command[1:]], cwd=self.course, env=env,
-                              capture_output=True, text=True, timeout=600)
+        user = self.instructor_name
+        env = dict(os.environ, JUPYTER_CONFIG_DIR=str(self.data / "jupyter-config" / user),
+                   HOME=str(self.home(user)),
+                   PATH=os.pathsep.join([str(self.bin), os.environ.get("PATH", "")]))
+        done = subprocess.run([*self.as_instructor, str(self.bin / command[0]), *command[1:]],
+                              cwd=self.course, env=env, capture_output=True, text=True,
+                              timeout=600)
         assert done.returncode == 0, f"{' '.join(command)}:\n{done.stdout}\n{done.stderr}"
         return done.stdout + done.stderr
 
@@ -129,8 +135,9 @@ class Hub:
         return left
 
 
-@pytest.fixture
-def hub(tmp_path):
+def ensure_proxy():
+    """Install the hub's proxy with npm (`make hub-proxy`) if missing; skip, saying why,
+    where that cannot be done."""
     if not PROXY.exists():
         if shutil.which("npm") is None:
             pytest.skip("needs node and npm to install configurable-http-proxy (`make hub`)")
@@ -138,7 +145,12 @@ def hub(tmp_path):
                               capture_output=True, text=True, timeout=600)
         if done.returncode != 0 or not PROXY.exists():
             pytest.skip(f"could not install configurable-http-proxy with npm:\n{done.stderr}")
-    started = Hub(tmp_path)
+
+
+@pytest.fixture
+def hub(tmp_path):
+    ensure_proxy()
+    started = Hub(tmp_path, course=make_course(tmp_path / "course", [A]), data=tmp_path / "hub")
     yield started
     started.stop()
 
@@ -188,7 +200,9 @@ def formgrader_do(page, action, done_text):
     the formgrader's answer, close it; return its text."""
     from playwright.sync_api import expect
 
-    page.locator("tr", has_text=A).locator(f".{action} a").click()
+    button = page.locator("tr", has_text=A).locator(f".{action} a")
+    expect(button).to_be_visible(timeout=120_000)  # the table loads after the page
+    button.click()
     dialog = page.locator("#success-modal.in, #error-modal.in")  # .in: faded in
     expect(dialog).to_be_visible(timeout=120_000)
     text = dialog.inner_text()
@@ -199,7 +213,8 @@ def formgrader_do(page, action, done_text):
 def student_notebook(hub, student, replace=None):
     """What ``student`` saves after answering the fetched notebook: the source's answers,
     or a catalogued mistake for the functions in ``replace``. Only its nbgrader cells are
-    kept, as in the pipeline tests: the demonstrations would only make grading slower."""
+    kept, as in the pipeline tests: the demonstrations would only make grading slower.
+    The file is rewritten in place, so it stays the student's."""
     path = hub.home(student) / A / f"{A}.ipynb"
     fetched = nbformat.read(path, as_version=4)
     assert fetched.cells == read("release", A, root=hub.course).cells, "not the release"
@@ -228,26 +243,29 @@ def feedback_expected(hub, student):
     return float(row["score"]), float(row["max_score"]), failed
 
 
-def test_a_class_on_the_hub_from_release_to_feedback(browser, hub, screenshot):
+def class_cycle(browser, hub, screenshot, instructor, students):
+    """The whole cycle on ``hub`` with ``instructor`` (name, password) and ``students``
+    (name -> (password, the functions to answer with a catalogued mistake, or None)); the
+    first student submits on time, the others after the due date."""
     from playwright.sync_api import expect
 
-    students = {"student1": None, "student2": {MISTAKE.target: MISTAKE.source}}
-    # Everyone logs in at once: the hub starts the three servers side by side.
-    teacher = log_in(browser, hub, *INSTRUCTOR)
-    pages = {s: log_in(browser, hub, s, STUDENT_PASSWORD) for s in students}
+    # Everyone logs in at once: the hub starts the servers side by side.
+    teacher = log_in(browser, hub, *instructor)
+    pages = {s: log_in(browser, hub, s, password) for s, (password, _) in students.items()}
 
     # The instructor has both sides of nbgrader; generates and releases 02 in the formgrader.
     assert nbgrader_menu(teacher) == INSTRUCTOR_MENU
-    teacher.goto(f"{hub.base}/user/instructor/formgrader")
+    teacher.goto(f"{hub.base}/user/{instructor[0]}/formgrader")
     for action, done in (("assign", "Successfully created the student version"),
                          ("release", f"Successfully released '{A}'")):
         dialog = formgrader_do(teacher, action, done)
         screenshot(teacher, f"instructor-formgrader-{action}")
         dialog.get_by_role("button", name="OK").click()
         expect(teacher.locator(".modal")).to_have_count(0)
-    assert (hub.data / "exchange" / "dl-lecture-07" / "outbound" / A / f"{A}.ipynb").is_file()
+    assert (hub.exchange / "dl-lecture-07" / "outbound" / A / f"{A}.ipynb").is_file()
 
-    for student, replace in students.items():
+    first = next(iter(students))
+    for student, (_, replace) in students.items():
         page = pages[student]
         assert nbgrader_menu(page) == ["Assignment List"], "students see the instructor's side"
         assert page.request.get(f"{hub.base}/user/{student}/formgrader").status == 404
@@ -266,23 +284,25 @@ def test_a_class_on_the_hub_from_release_to_feedback(browser, hub, screenshot):
         expect(submitted.get_by_role("button", name="Fetch Feedback")).to_be_visible(
             timeout=60_000)
         screenshot(page, f"{student}-submitted")
-        if student == "student1":
-            set_due_date_now(hub)  # student2 submits after the due date
+        if student == first:
+            set_due_date_now(hub)  # the others submit after the due date
 
     hub.instructor("nbgrader", "collect", A)
     for student in students:
         assert (hub.course / "submitted" / student / A / "timestamp.txt").is_file()
     grading = hub.instructor("autograder", "grade", A, "--jobs", "2",
                              *([] if sandbox.available() else ["--no-sandbox"]))
-    assert "2 of 2 submission(s) graded" in grading, grading
-    assert seconds_late(hub, "student1") == 0 < seconds_late(hub, "student2")
+    count = len(students)
+    assert f"{count} of {count} submission(s) graded" in grading, grading
+    assert seconds_late(hub, first) == 0 < min(seconds_late(hub, s) for s in students
+                                               if s != first)
     hub.instructor("nbgrader", "release_feedback", A)
-    teacher.goto(f"{hub.base}/user/instructor/formgrader/manage_assignments")
+    teacher.goto(f"{hub.base}/user/{instructor[0]}/formgrader/manage_assignments")
     expect(teacher.locator("tr", has_text=A).locator(".num-submissions")).to_have_text(
-        "2", timeout=60_000)
+        str(count), timeout=60_000)
     screenshot(teacher, "instructor-collected-graded-released-feedback")
 
-    for student, replace in students.items():
+    for student, (_, replace) in students.items():
         page = pages[student]
         score, max_score, failed = feedback_expected(hub, student)
         assert (score == max_score) == (replace is None), (student, score, max_score, failed)
@@ -304,6 +324,11 @@ def test_a_class_on_the_hub_from_release_to_feedback(browser, hub, screenshot):
             page.get_by_text(messages[0]).first.scroll_into_view_if_needed()
         screenshot(page, f"{student}-reads-feedback")
 
+
+def test_a_class_on_the_hub_from_release_to_feedback(browser, hub, screenshot):
+    class_cycle(browser, hub, screenshot, INSTRUCTOR, {
+        "student1": (STUDENT_PASSWORD, None),
+        "student2": (STUDENT_PASSWORD, {MISTAKE.target: MISTAKE.source})})
     hub_family = _hub_processes(str(hub.data))
     assert {hub.process.pid} < set(hub_family) and len(hub_family) >= 5, (
         "expected the hub, its proxy and three servers", hub_family)
