@@ -38,6 +38,7 @@ from .progress import Progress
 from .sandbox import Limits, font_cache
 from .work import Job, grade_unit
 
+MESSAGE_CHARS = 2000  # of a failed grade cell's feedback message, in the grading log
 AUTOGRADE_PREPROCESSORS = [InjectResults, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
                            SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 
@@ -112,12 +113,14 @@ class ClassGrader:
         finally:
             PENDING.pop((self.assignment, student, self.assignment), None)
         result.seconds["gradebook"] = round(time.monotonic() - started, 3)
-        passed = {g: o.error_name is None for g, o in grade_cells(executed).items()}
+        outcomes = grade_cells(executed)
         flags = list(dict.fromkeys([*self.noticed[student], *result.flags]))
         _, sha = self.submitted[student]
         matched = mistakes.by_grade_cell(executed)
-        cells = {g: {"passed": ok, "mistakes": [] if ok else matched.get(g, [])}
-                 for g, ok in passed.items()}
+        cells = {g: {"passed": True, "mistakes": []} if o.error_name is None else
+                 {"passed": False, "mistakes": matched.get(g, []),
+                  "message": f"{o.error_name}: {o.error_value}"[:MESSAGE_CHARS]}
+                 for g, o in outcomes.items()}
         if not graded["success"]:
             status = f"error: autograding failed: {_reason(graded)}"
             return self._row(student, None, status, flags), self._record(
