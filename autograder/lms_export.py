@@ -171,7 +171,7 @@ def _moodle(students, assignment, graded, max_scores, when):
                   else "Submitted for grading")
         score, late = _cells(graded, s, assignment)
         rows.append([f"Participant {s.lms_id}" if s.lms_id else "", s.name or s.student_id,
-                     s.email, status, score, max_scores.get(assignment, ""), "Yes", "-",
+                     s.email, status, score, max_scores.get(assignment, ""), "Yes", "",
                      when, late])
     return [header, *rows]
 
