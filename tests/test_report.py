@@ -84,6 +84,11 @@ def test_scores_cells_statuses_and_names(graded):
     recorded = {r["student"]: r["seconds"]["total"] for r in grading_log.records(root)
                 if r.get("seconds")}
     assert {s["student_id"]: s["seconds"] for s in model["students"] if s["cells"]} == recorded
+    for record in grading_log.records(root):  # the work, never the wait for a free worker
+        if record.get("seconds"):
+            parts = record["seconds"]
+            assert parts["total"] == pytest.approx(
+                parts["run"] + parts["gradebook"] + parts["feedback"], abs=0.002)
 
 
 def test_each_failing_students_cells_and_messages_appear(graded):
