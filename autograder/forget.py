@@ -5,9 +5,11 @@ mark its grading-log records as forgotten. Submissions in submitted/ are never t
 :func:`clear` is also how a regrade removes what a changed or vanished submission left."""
 
 import shutil
+import warnings
 from pathlib import Path
 
 from . import grades_csv, grading_log
+from .nbgrader_api import GRADEBOOK_NOISE
 
 
 def clear(root, db_url, assignment, student):
@@ -16,7 +18,8 @@ def clear(root, db_url, assignment, student):
     from nbgrader.api import Gradebook, MissingEntry
 
     found = False
-    with Gradebook(db_url) as gradebook:
+    with Gradebook(db_url) as gradebook, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=GRADEBOOK_NOISE)
         try:
             gradebook.remove_submission(assignment, student)
             found = True

@@ -33,7 +33,7 @@ from .feedback import FeedbackWriter
 from .forget import clear
 from .inject import PENDING, SANITIZERS, InjectResults, prepare
 from .interrupt import Interrupted, StopRequest
-from .nbgrader_api import open_api
+from .nbgrader_api import GRADEBOOK_NOISE, open_api
 from .progress import Progress
 from .sandbox import Limits, font_cache
 from .work import Job, grade_unit
@@ -207,9 +207,7 @@ def grade(*, root, assignment, only=None, jobs=None, scheduler=None, use_sandbox
         log("WARNING: grading without a sandbox (--no-sandbox): student code runs with your "
             "permissions. This is written into every log record.")
     with warnings.catch_warnings():
-        # nbgrader's gradebook code (0.9.6, api.py) triggers SQLAlchemy session warnings
-        # that say nothing about the submissions.
-        warnings.filterwarnings("ignore", message="Object of type <Submitted")
+        warnings.filterwarnings("ignore", message=GRADEBOOK_NOISE)
         grader = ClassGrader(api, assignment, limits, log)
         roster.sync_gradebook(api.coursedir, names)
         strangers = sorted(set(class_list) - set(names)) if names else []
