@@ -356,7 +356,7 @@ def _place(root, assignment, archive, candidate, result, max_bytes, due):
                 f"({when:%Y-%m-%d %H:%M}); it was kept")))
             return
         replaced = _move_aside(root, folder, target)
-    made = [p for p in (folder.parent, folder) if not p.exists()]
+    made = [p for p in (folder.parent.parent, folder.parent, folder) if not p.exists()]
     folder.mkdir(parents=True, exist_ok=True)
     submitted = _submitted(candidate, due)
     _write(target, data, when.timestamp())

@@ -244,7 +244,8 @@ def test_the_assignment_page_shows_the_model(report):
          "1 d 2 h late, penalty 5", "uses the network"]]
     for shown in ("Generated 2026-11-27T15:00:00+0000", "<dt>Graded</dt><dd>4</dd>",
                   "<dt>Mean</dt><dd>6.5 / 10</dd>", "<dt>Quartiles</dt><dd>4.75 to 7.75</dd>",
-                  "mean 12.3 s, median 8.1 s,\nlongest 30 s", "not the time waiting", "never evidence of copying",
+                  "mean 12.3 s, median 8.1 s,\nlongest 30 s", "not the time waiting",
+                  "never evidence of copying",
                   "and the starter code, are ignored"):
         assert shown in page
     assert len(Tables(page).images) == 4

@@ -218,6 +218,7 @@ def test_a_week_of_collecting_grading_exporting_and_undoing(tmp_path, monkeypatc
     for fmt in ("canvas", "moodle", "csv"):
         run("export-grades", "--format", fmt, root=root, capsys=capsys)
     for name in ("autograder_grades.csv", "grading-log.jsonl", "export/canvas-grades.csv",
-                 f"report/{CANVAS_A}/index.html", f"submitted/ada/{CANVAS_A}/timestamp.txt"):
+                 f"report/{CANVAS_A}/index.html", f"submitted/ada/{CANVAS_A}/timestamp.txt",
+                 "submitted", f"submitted/ada/{CANVAS_A}", "export"):
         assert stat.S_IMODE((root / name).stat().st_mode) & 0o040, name  # the TA reads it
     compare_with_golden(root)
