@@ -56,3 +56,14 @@ c.FeedbackWorker.memory_mb = 2048         # address space of the rendering proce
 # A larger submission (its notebook and every other file in its folder) is neither read nor
 # graded: its row says so (see the README, "Grading a class").
 c.Submissions.max_mb = 5
+# Due dates and late penalties (see the README, "Deadlines and late work"): grading writes each
+# due date into the gradebook, and nbgrader's AssignLatePenalties compares it with the
+# submission's timestamp.txt (which `autograder collect` writes from the LMS's zip) and asks
+# its plugin for the penalty: "none" (flag lateness only) or "zero" (a late submission scores 0);
+# a plugin of your own subclasses nbgrader.plugins.LateSubmissionPlugin
+# (c.AssignLatePenalties.plugin_class = "mycourse.HourlyPenalty").
+# c.Deadlines.due = {"02_classification_losses": "2026-12-01 23:59:00 UTC"}
+c.LateSubmissionPlugin.penalty_method = "none"
+# Canvas's gradebook import matches a column "Name (ID)" to the assignment of that id (the
+# number in the assignment's address, .../assignments/4321); without one it creates a new one.
+# c.Canvas.assignment_ids = {"02_classification_losses": 4321}

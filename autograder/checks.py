@@ -99,8 +99,11 @@ def _as_float_array(value, call):
 
 
 def _matches(actual, candidate, rtol, atol):
+    """True if ``actual`` is ``candidate``: same shape, close values, NaN where it has NaN
+    (a mistake such as an overflowing exp is catalogued by its NaN)."""
     candidate = np.asarray(candidate, dtype=float)
-    return actual.shape == candidate.shape and np.allclose(actual, candidate, rtol=rtol, atol=atol)
+    return actual.shape == candidate.shape and np.allclose(actual, candidate, rtol=rtol,
+                                                           atol=atol, equal_nan=True)
 
 
 def _matching(actual, mistakes, rtol, atol):
@@ -150,7 +153,8 @@ def expect_close(actual, expected, *, call, rtol=1e-6, atol=1e-9, mistakes=None,
             f"{call} returned NaN at {int(np.isnan(got).sum())} place(s).\n"
             f"Expected: {_short(want)}\nGot:      {_short(got)}\n"
             "NaN usually comes from 0 / 0, inf - inf or 0 * inf: look for a division by zero, "
-            f"an overflow (np.exp of a large number) or log(0).{advice}"
+            "an overflow (np.exp of a large number) or log(0)."
+            f"{_hint(got, mistakes, rtol, atol, call)}{advice}"
         )
     if not np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True):
         worst = np.unravel_index(np.argmax(np.abs(got - want)), got.shape) if got.ndim else ()

@@ -31,6 +31,20 @@ def _grade(args):
     return 1 if any(r.score == "" and r.status != "no submission" for r in rows) else 0
 
 
+def _forget(args):
+    from .forget import forget
+    from .nbgrader_api import open_api
+
+    cleared, rows, marked = forget(root=args.root, assignment=args.assignment,
+                                   students=args.student,
+                                   db_url=open_api(args.root).coursedir.db_url)
+    print(f"{args.assignment}: forgot {len(cleared)} graded submission(s)"
+          f"{' (' + ', '.join(cleared) + ')' if cleared else ''}, {rows} row(s) of "
+          f"autograder_grades.csv, {marked} log record(s) (marked forgotten); submitted/ "
+          "untouched")
+    return 0
+
+
 def _check(args):
     return check(notebook=args.notebook, root=args.root,
                  sandbox=False if args.no_sandbox else None).exit_code
@@ -66,22 +80,27 @@ def _report(args):
 
 def _collect(args):
     from . import roster
+    from .deadlines import due_date
     from .lms_collect import collect
     from .nbgrader_api import open_api
 
     found = roster.load(args.root)
-    result = collect(root=args.root, assignment=args.assignment, zip_path=args.zip, roster=found)
-    roster.sync_gradebook(open_api(args.root).coursedir, found)
+    api = open_api(args.root)
+    result = collect(root=args.root, assignment=args.assignment, zip_path=args.zip, roster=found,
+                     due=due_date(api, args.assignment))
+    roster.sync_gradebook(api.coursedir, found)
     print("\n".join(result.lines()))
     return 1 if result.unmatched else 0
 
 
 def _export_grades(args):
     from . import roster
-    from .lms_export import export_grades
+    from .lms_export import Canvas, export_grades
+    from .nbgrader_api import open_api
 
     result = export_grades(root=args.root, fmt=args.format, assignments=args.assignment,
-                           roster=roster.load(args.root), out=args.output)
+                           roster=roster.load(args.root), out=args.output,
+                           canvas_ids=Canvas(config=open_api(args.root).config).assignment_ids)
     print("\n".join(result.lines()))
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -125,6 +144,14 @@ def parser():
                         "written into every log record")
     p.set_defaults(run=_grade)
 
+    p = verbs.add_parser("forget", help="undo grading ASSIGNMENT: its gradebook entries, "
+                         "autograded/ and feedback/ folders and CSV rows; log records are "
+                         "marked forgotten; submissions are never touched")
+    p.add_argument("assignment")
+    p.add_argument("--student", action="append", metavar="ID",
+                   help="forget only this student (repeat for several)")
+    p.set_defaults(run=_forget)
+
     p = verbs.add_parser("check", help="self-check: grade one notebook as `grade` would and "
                                        "print its points and failing tests (no gradebook)")
     p.add_argument("notebook", help="the notebook, e.g. 02_classification_losses.ipynb; works "
@@ -165,8 +192,9 @@ def parser():
     p.add_argument("--format", required=True, choices=["canvas", "moodle", "csv"])
     p.add_argument("--assignment", action="append", metavar="NAME",
                    help="an assignment to export (repeatable; default: every graded one)")
-    p.add_argument("--output", metavar="FILE", help="where to write (default: export/<format>-"
-                   "grades.csv; never grades.csv, which is nbgrader's)")
+    p.add_argument("--output", metavar="FILE", help="where to write (default: export/canvas-"
+                   "grades.csv, export/moodle-ASSIGNMENT.csv or export/grades-table.csv; never "
+                   "grades.csv, which is nbgrader's)")
     p.set_defaults(run=_export_grades)
     return main_parser
 

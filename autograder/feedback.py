@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from . import csp, inert_html
+from . import csp, inert_html, mistakes
 from .cells import nbgrader_meta
 from .feedback_outputs import CapOutputs
 from .feedback_plain import plain_page
@@ -21,11 +21,24 @@ from .feedback_worker import FeedbackWorker
 
 
 class MessagesOnly(NbGraderPreprocessor):
-    """Replace the traceback of every error in a grade cell with ``ename: evalue``."""
+    """Replace the traceback of every error in a grade cell with ``ename: evalue``, and drop
+    the recorded mistakes (data for the class report, which no page renders: nbconvert
+    would warn about their MIME type once per output)."""
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type == "code" and nbgrader_meta(cell).get("grade"):
-            for output in cell.get("outputs", []):
+        if cell.cell_type != "code":
+            return cell, resources
+        kept = []
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if isinstance(data, dict) and mistakes.MIME in data:
+                del data[mistakes.MIME]
+                if not data:
+                    continue
+            kept.append(output)
+        cell.outputs = kept
+        if nbgrader_meta(cell).get("grade"):
+            for output in cell.outputs:
                 if output.output_type == "error":
                     output.traceback = [f"{output.ename}: {output.evalue}"]
         return cell, resources

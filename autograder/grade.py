@@ -22,21 +22,23 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
                                     LimitOutput, SaveAutoGrades)
 
-from . import (grades_csv, grading_log, mistakes, restored_cells, roster, sandbox, submissions,
-               tamper)
+from . import (deadlines, grades_csv, grading_log, mistakes, restored_cells, roster, sandbox,
+               submissions, tamper)
 from .answer_key import AnswerKey
 from .build import build_release
 from .course import CourseError, check_assignment, notebook
 from .execute import grade_cells
 from .executors import executor, stop_workers
 from .feedback import FeedbackWriter
+from .forget import clear
 from .inject import PENDING, SANITIZERS, InjectResults, prepare
 from .interrupt import Interrupted, StopRequest
-from .nbgrader_api import open_api
+from .nbgrader_api import GRADEBOOK_NOISE, open_api
 from .progress import Progress
 from .sandbox import Limits, font_cache
 from .work import Job, grade_unit
 
+MESSAGE_CHARS = 2000  # of a failed grade cell's feedback message, in the grading log
 AUTOGRADE_PREPROCESSORS = [InjectResults, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
                            SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 
@@ -62,18 +64,25 @@ class ClassGrader:
         self.feedback = FeedbackWriter(self.api)
         self.fonts = font_cache() if limits.enabled else {}
         self.release = nbformat.read(notebook(root, "release", assignment), as_version=4)
+        self.due = deadlines.record(self.api, assignment)
         with Gradebook(self.api.coursedir.db_url) as gradebook:
             self.max_score = gradebook.find_assignment(assignment).max_score
         self.submitted, self.noticed = {}, {}
+
+    def clear(self, student):
+        """Remove what an earlier grading of ``student`` left (gradebook, autograded/,
+        feedback/): their submission changed into one that cannot be graded, or vanished."""
+        clear(self.root, self.api.coursedir.db_url, self.assignment, student)
 
     def submission(self, student):
         """None after reading ``student``'s submission (its bytes and sha256 are kept), or a
         row saying why it cannot be graded."""
         data, problem = submissions.read(self.root, student, self.assignment,
                                          submissions.max_bytes(self.api.config))
+        if problem == grades_csv.NO_SUBMISSION:
+            return grades_csv.missing(student, self.assignment, self.max_score)
         if problem:
-            return grades_csv.row(student, self.assignment, 0 if problem == "no submission"
-                                  else None, self.max_score, problem)
+            return grades_csv.row(student, self.assignment, None, self.max_score, problem)
         self.submitted[student] = (data, hashlib.sha256(data).hexdigest())
         return None
 
@@ -104,19 +113,23 @@ class ClassGrader:
         finally:
             PENDING.pop((self.assignment, student, self.assignment), None)
         result.seconds["gradebook"] = round(time.monotonic() - started, 3)
-        passed = {g: o.error_name is None for g, o in grade_cells(executed).items()}
+        outcomes = grade_cells(executed)
         flags = list(dict.fromkeys([*self.noticed[student], *result.flags]))
         _, sha = self.submitted[student]
         matched = mistakes.by_grade_cell(executed)
-        cells = {g: {"passed": ok, "mistakes": [] if ok else matched.get(g, [])}
-                 for g, ok in passed.items()}
+        cells = {g: {"passed": True, "mistakes": []} if o.error_name is None else
+                 {"passed": False, "mistakes": matched.get(g, []),
+                  "message": f"{o.error_name}: {o.error_value}"[:MESSAGE_CHARS]}
+                 for g, o in outcomes.items()}
         if not graded["success"]:
             status = f"error: autograding failed: {_reason(graded)}"
             return self._row(student, None, status, flags), self._record(
                 result, sha, None, status, flags, cells, sandboxed)
         with Gradebook(self.api.coursedir.db_url) as gradebook:
             submission = gradebook.find_submission(self.assignment, student)
-            score = submission.score
+            penalty = sum(nb.late_submission_penalty or 0 for nb in submission.notebooks)
+            score = max(submission.score - penalty, 0)
+            late = deadlines.describe(submission.total_seconds_late, penalty)
             grades = [g for nb in submission.notebooks for g in nb.grades]
             failed = [g.name for g in grades if g.score < g.max_score]
             for g in grades:
@@ -130,25 +143,32 @@ class ClassGrader:
         except Exception as error:  # noqa: BLE001 - the grade stands without its page
             status += f"; no feedback: {type(error).__name__}: {error}"[:300]
         result.seconds["feedback"] = round(time.monotonic() - started, 3)
-        return self._row(student, score, status, flags, failed), self._record(
-            result, sha, score, status, flags, cells, sandboxed)
+        row = self._row(student, score, status, flags, failed, late)
+        record = self._record(result, sha, score, status, flags, cells, sandboxed)
+        record.update(late=late, penalty=penalty)
+        return row, record
 
-    def outcome(self, student, future, started):
-        """The row and log record of ``student``'s finished unit (a failed worker too)."""
+    def outcome(self, student, future):
+        """The row and log record of ``student``'s finished unit (a failed worker too); the
+        record's total seconds are those of the work (running, scoring, feedback), never
+        the time the unit waited for a free worker."""
         try:
             row, record = self.record(future.result(), self.limits.enabled)
         except Exception as error:  # noqa: BLE001 - one failure never stops the class
+            self.clear(student)
             return grades_csv.row(student, self.assignment, None, self.max_score,
                                   f"error: the worker failed: {type(error).__name__}: "
                                   f"{error}"[:300]), None
-        record["seconds"]["total"] = round(time.monotonic() - started, 3)
+        seconds = record["seconds"]
+        seconds["total"] = round(sum(seconds.get(k, 0) for k in ("run", "gradebook",
+                                                                  "feedback")), 3)
         return row, record
 
-    def _row(self, student, score, status, flags, failed=()):
+    def _row(self, student, score, status, flags, failed=(), late=""):
         if flags:
             status = ("" if status == "ok" else status + "; ") + "flagged: " + "; ".join(flags)
         return grades_csv.row(student, self.assignment, score, self.max_score, status[:1000],
-                              failed)
+                              failed, late)
 
     def _record(self, result, sha, score, status, flags, cells, sandboxed):
         return {"student": result.student, "assignment": self.assignment, "sha256": sha,
@@ -165,12 +185,17 @@ def grade(*, root, assignment, only=None, jobs=None, scheduler=None, use_sandbox
     rows written to autograder_grades.csv, in the order students finished."""
     root = Path(root).resolve()
     check_assignment(root, assignment)
+    names = roster.load(root)
     class_list = submissions.students(root)
-    unknown = sorted(set(only or ()) - set(class_list))
+    if not submissions.handed_in(root, assignment, class_list):
+        raise CourseError(
+            f"No submissions of {assignment}: no student has a folder "
+            f"submitted/<student>/{assignment}/. Nothing was graded or written. Is the "
+            "assignment's name right? (collect it first: autograder collect ASSIGNMENT ZIP)")
+    unknown = sorted(set(only or ()) - set(class_list) - set(names))
     if unknown:
         raise CourseError(f"No folder submitted/<student> for {', '.join(unknown)}.")
-    class_list = sorted(only) if only else class_list
-    names = roster.load(root)
+    class_list = sorted(only) if only else sorted(set(class_list) | set(names))
     api = open_api(root)
     config = api.config
     limits = Limits.from_config(config, config.Execute.get("timeout", 30), enabled=use_sandbox)
@@ -182,9 +207,7 @@ def grade(*, root, assignment, only=None, jobs=None, scheduler=None, use_sandbox
         log("WARNING: grading without a sandbox (--no-sandbox): student code runs with your "
             "permissions. This is written into every log record.")
     with warnings.catch_warnings():
-        # nbgrader's gradebook code (0.9.6, api.py) triggers SQLAlchemy session warnings
-        # that say nothing about the submissions.
-        warnings.filterwarnings("ignore", message="Object of type <Submitted")
+        warnings.filterwarnings("ignore", message=GRADEBOOK_NOISE)
         grader = ClassGrader(api, assignment, limits, log)
         roster.sync_gradebook(api.coursedir, names)
         strangers = sorted(set(class_list) - set(names)) if names else []
@@ -201,9 +224,7 @@ def _grade_class(grader, class_list, jobs, scheduler, resume, only):
     root, assignment, log = grader.root, grader.assignment, grader.log
     done = grading_log.already_graded(root, assignment, grader.key.fingerprint) if resume else set()
     progress = Progress(len(class_list), log)
-    rows, futures, started, units, again = [], {}, {}, {}, []
-    if not class_list:
-        log(f"No submissions: put them in {root / 'submitted' / '<student>' / assignment}/.")
+    rows, futures, units, again = [], {}, {}, []
     jobs = jobs or default_jobs()
     with StopRequest() as stop, executor(jobs, scheduler) as pool:
         for student in class_list:  # each unit starts as soon as it is prepared
@@ -215,10 +236,11 @@ def _grade_class(grader, class_list, jobs, scheduler, resume, only):
                 continue
             unit = row or grader.job(student)
             if isinstance(unit, grades_csv.GradeRow):
+                grader.clear(student)
                 rows.append(_finish(root, unit, None, progress, grader.limits.enabled))
                 continue
             futures[pool.submit(grade_unit, unit)] = student
-            units[student], started[student] = unit, time.monotonic()
+            units[student] = unit
         shared = len(futures) > 1 and (jobs > 1 or scheduler)
         for future in _completed(futures, stop):
             if stop:
@@ -227,16 +249,15 @@ def _grade_class(grader, class_list, jobs, scheduler, resume, only):
             if shared and _timed_out(future):
                 again.append((student, future.result()))  # confirmed alone, below
                 continue
-            rows.append(_finish(root, *grader.outcome(student, future, started[student]),
-                                progress, grader.limits.enabled))
+            rows.append(_finish(root, *grader.outcome(student, future), progress,
+                                grader.limits.enabled))
         for student, first in again:
             if stop:
                 break
             log(f"{student} timed out while others were graded: grading it again alone")
-            started[student] = time.monotonic()
             alone = pool.submit(grade_unit, units[student])
             for future in _completed([alone], stop):
-                row, record = grader.outcome(student, future, started[student])
+                row, record = grader.outcome(student, future)
                 if record is not None:
                     record["first_run"] = {"status": first.status, "seconds": first.seconds,
                                            "alongside": len(futures) - 1}
@@ -249,7 +270,7 @@ def _grade_class(grader, class_list, jobs, scheduler, resume, only):
                             *(f"--student {s}" for s in sorted(only or ()))])
         raise Interrupted(stop.signum, f"{stop.name}: stopped with {len(rows)} of "
                           f"{len(class_list)} submission(s) recorded; continue with `{command}`")
-    graded = sum(r.score != "" for r in rows if r.status != "no submission")
+    graded = sum(r.score != "" for r in rows if r.status != grades_csv.NO_SUBMISSION)
     log(f"{graded} of {len(rows)} submission(s) graded; grades in {root / grades_csv.FILE_NAME}, "
         f"feedback in {root / 'feedback'}/, log in {root / grading_log.FILE_NAME}.")
     return rows

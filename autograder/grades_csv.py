@@ -8,7 +8,7 @@ import csv
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
-from . import csv_cells
+from . import csv_cells, modes
 
 
 @dataclass(frozen=True)
@@ -21,9 +21,11 @@ class GradeRow:
     max_score: str
     status: str
     failed_tests: str = ""
+    late: str = ""  # how late and the penalty taken off score (see autograder.deadlines)
 
 
 FILE_NAME = "autograder_grades.csv"
+NO_SUBMISSION = "no submission"
 COLUMNS = [f.name for f in fields(GradeRow)]
 
 
@@ -32,10 +34,15 @@ def _number(value):
     return f"{float(value):g}"
 
 
-def row(student, assignment, score, max_score, status, failed_tests=()):
+def row(student, assignment, score, max_score, status, failed_tests=(), late=""):
     """A GradeRow with scores written as plain numbers (score None: not graded, left empty)."""
     return GradeRow(student, assignment, "" if score is None else _number(score),
-                    _number(max_score), status, " ".join(failed_tests))
+                    _number(max_score), status, " ".join(failed_tests), late)
+
+
+def missing(student, assignment, max_score):
+    """The one row of a student with no submission: score 0, status "no submission"."""
+    return row(student, assignment, 0, max_score, NO_SUBMISSION)
 
 
 def read(path):
@@ -49,15 +56,17 @@ def read(path):
                 for r in csv.DictReader(handle)]
 
 
-def merge(path, rows):
+def merge(path, rows, removed=()):
     """Write ``rows`` into the CSV at ``path``, replacing the rows of the same student and
-    assignment and keeping every other row."""
+    assignment, dropping the (student, assignment) pairs ``removed`` and keeping every other
+    row."""
     path = Path(path)
-    replaced = {(r.student_id, r.assignment) for r in rows}
+    replaced = {(r.student_id, r.assignment) for r in rows} | set(removed)
     kept = [r for r in read(path) if (r.student_id, r.assignment) not in replaced]
     merged = sorted(kept + list(rows), key=lambda r: (r.assignment, r.student_id))
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv_cells.writer(handle)
         writer.writerow(COLUMNS)
         writer.writerows(astuple(r) for r in merged)
+    modes.share(path.parent, path)
     return merged

@@ -22,14 +22,18 @@ match one student, those matched by name alone are not collected (all of them, w
 matches by id), and a match by name alone never replaces a notebook already there.
 
 The notebook is stored under the assignment's name whatever the student called it, byte for
-byte, with nbgrader's ``timestamp.txt`` beside it holding the zip entry's time (zips store
-local time without a zone; Canvas stamps entries with the time the zip was made, and marks
-late work with LATE instead). Nothing is overwritten silently: of several notebooks for one
-student the newest zip entry wins, then the highest ``-N``; a different notebook already in
-submitted/ is kept unless the zip's entry is newer than it, and a replaced one is moved to
-``.replaced/`` beside it. Entries with absolute paths or ``..``, links and other entries
-that are not plain files, and notebooks larger than ``max_bytes`` are refused; nothing is
-written through a link in submitted/.
+byte, with nbgrader's ``timestamp.txt`` beside it: the submission time, which nbgrader
+compares with the due date (:mod:`autograder.deadlines`) to find how late it was. Moodle's
+zip entries carry each file's own time (local time, no zone), which is the submission time.
+Canvas stamps every entry with the time the zip was made (content_zipper.rb writes each
+through get_output_stream) and marks late work with LATE instead, so a Canvas submission is
+stamped at the due date when on time, and one second after it when LATE (how late Canvas's
+zip does not say); without a due date, with the zip entry's time. Nothing is overwritten
+silently: of several notebooks for one student the newest zip entry wins, then the highest
+``-N``; a different notebook already in submitted/ is kept unless the zip's entry is newer
+than it, and a replaced one is moved to ``.replaced/`` beside it. Entries with absolute
+paths or ``..``, links and other entries that are not plain files, and notebooks larger than
+``max_bytes`` are refused; nothing is written through a link in submitted/.
 """
 
 import os
@@ -40,10 +44,12 @@ import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 
+from . import modes
 from .course import CourseError, check_assignment
+from .deadlines import stamp
 
 MAX_NOTEBOOK_BYTES = 50 * 2**20
 REPLACED_FOLDER = ".replaced"
@@ -65,6 +71,7 @@ class Placed:
     matched_by: str
     late: bool = False
     replaced: str = ""
+    submitted: str = ""  # the time written into timestamp.txt
 
 
 @dataclass(frozen=True)
@@ -107,7 +114,7 @@ class CollectResult:
         """The summary, then one line per entry that was collected or needs a look."""
         lines = [self.summary()]
         for p in self.collected:
-            late = ", late" if p.late else ""
+            late = ", LATE" if p.late else ""
             moved = f"; the previous one is now {p.replaced}" if p.replaced else ""
             lines.append(f"collected {p.student_id} <- {p.entry} (by {p.matched_by}{late}){moved}")
         lines += [f"already there {p.student_id} <- {p.entry}" for p in self.unchanged]
@@ -129,15 +136,17 @@ class _Candidate:
     resubmission: int
     lms_id: str
     by_name: bool  # matched by name alone: the roster does not hold this LMS id
+    style: str  # "canvas" or "moodle"
 
     @property
     def rank(self):
         return self.info.date_time, self.resubmission
 
 
-def collect(*, root, assignment, zip_path, roster, max_bytes=MAX_NOTEBOOK_BYTES):
+def collect(*, root, assignment, zip_path, roster, max_bytes=MAX_NOTEBOOK_BYTES, due=None):
     """Collect ``assignment`` from the LMS submissions zip at ``zip_path`` for the students of
-    ``roster`` (see :func:`autograder.roster.load`); returns a CollectResult."""
+    ``roster`` (see :func:`autograder.roster.load`), ``due`` being its due date (an aware
+    datetime, or None); returns a CollectResult."""
     root = Path(root)
     check_assignment(root, assignment)
     if not roster:
@@ -159,7 +168,7 @@ def collect(*, root, assignment, zip_path, roster, max_bytes=MAX_NOTEBOOK_BYTES)
         for candidates in by_student.values():
             chosen = _choose(archive, _one_user(candidates, result), result, max_bytes)
             if chosen:
-                _place(root, assignment, archive, chosen, result, max_bytes)
+                _place(root, assignment, archive, chosen, result, max_bytes, due)
     return result
 
 
@@ -200,7 +209,7 @@ def _candidate(info, roster, result, max_bytes):
     suffix = RESUBMISSION.search(stem)
     return _Candidate(info, student.student_id, how, style == "canvas" and bool(parsed["late"]),
                       int(suffix[1]) if suffix else 0, parsed["lms_id"],
-                      student.lms_id != parsed["lms_id"])
+                      student.lms_id != parsed["lms_id"], style)
 
 
 def _canvas_key(text):
@@ -305,7 +314,15 @@ def _entry_time(info):
         return datetime(1980, 1, 1).astimezone()
 
 
-def _place(root, assignment, archive, candidate, result, max_bytes):
+def _submitted(candidate, due):
+    """When ``candidate`` was handed in, as far as its LMS's zip tells (see above)."""
+    when = _entry_time(candidate.info)
+    if candidate.style == "moodle" or due is None:
+        return when
+    return due + timedelta(seconds=1) if candidate.late else min(when, due)
+
+
+def _place(root, assignment, archive, candidate, result, max_bytes, due):
     """Write ``candidate`` as its student's submission unless that would lose a newer one."""
     data, problem = _read(archive, candidate.info, max_bytes)
     name = candidate.info.filename
@@ -339,12 +356,14 @@ def _place(root, assignment, archive, candidate, result, max_bytes):
                 f"({when:%Y-%m-%d %H:%M}); it was kept")))
             return
         replaced = _move_aside(root, folder, target)
+    made = [p for p in (folder.parent.parent, folder.parent, folder) if not p.exists()]
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = f"{when.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S.%f} UTC\n"
+    submitted = _submitted(candidate, due)
     _write(target, data, when.timestamp())
-    _write(folder / TIMESTAMP_FILE, stamp.encode(), when.timestamp())
+    _write(folder / TIMESTAMP_FILE, stamp(submitted).encode(), when.timestamp())
+    modes.share(root, *made, target, folder / TIMESTAMP_FILE)
     result.collected.append(Placed(candidate.student_id, name, candidate.matched_by,
-                                   candidate.late, replaced))
+                                   candidate.late, replaced, stamp(submitted).strip()))
 
 
 def _move_aside(root, folder, target):

@@ -8,6 +8,10 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from .course import CONFIG_FILE
 
+# nbgrader's gradebook code (0.9.6, api.py) triggers SQLAlchemy session warnings that say
+# nothing about the submissions: filter warnings with this message around its calls.
+GRADEBOOK_NOISE = "Object of type <Submitted"
+
 
 def _venv_on_path():
     """nbgrader runs the `alembic` executable to create a gradebook: it lives beside python."""

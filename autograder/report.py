@@ -3,6 +3,7 @@ recorded (autograder_grades.csv, grading-log.jsonl), the roster and the submissi
 
 from pathlib import Path
 
+from . import modes
 from .course import CourseError, assignments, check_assignment
 from .report_data import assignment_model
 from .report_page import write_assignment_report, write_course_report
@@ -31,5 +32,6 @@ def report(*, root, assignment=None, log=print):
             write_assignment_report(model, out / model["assignment"])
         write_course_report(models, out)
         page = out / "index.html"
+    modes.share(root, out, *out.rglob("*"))
     log(f"report: {page}")
     return page

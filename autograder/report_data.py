@@ -15,6 +15,7 @@ from .course import notebook
 STATUSES = ("ok", "timeout", "memory limit", "file size limit", "crashed", "not graded",
             "no submission", "error")
 _WHERE = re.compile(r" \([^()]*\)$")
+MESSAGE_CHARS = 600  # of a failed cell's feedback message, in the report
 
 
 def status_category(status):
@@ -48,23 +49,35 @@ def _number(text):
         return None
 
 
+def _message(cell):
+    """A failed cell's feedback message from the log, bounded; "" if there is none."""
+    text = cell.get("message")
+    return text[:MESSAGE_CHARS] if isinstance(text, str) else ""
+
+
 def _student(student_id, row, record, names):
     cells = {}
     for grade_id, cell in ((record or {}).get("cells") or {}).items():
         if isinstance(cell, dict) and "points" in cell:
+            passed = cell["points"] >= cell["max_points"]
             cells[grade_id] = {
                 "points": float(cell["points"]), "max_points": float(cell["max_points"]),
-                "passed": cell["points"] >= cell["max_points"],
+                "passed": passed, "message": "" if passed else _message(cell),
                 "mistakes": [m for m in cell.get("mistakes", [])
                              if isinstance(m, str)][:mistakes.MAX_PER_GRADE_CELL]}
-    status = row.status if row else "no submission"
+    status = row.status if row else grades_csv.NO_SUBMISSION
     seconds = ((record or {}).get("seconds") or {}).get("total")
+    flags = [f for f in (record or {}).get("flags", []) if isinstance(f, str)]
     return {"student_id": student_id, "name": names.get(student_id, ""),
-            "score": _number(row.score) if row else None,
-            "status": status_category(status), "status_detail": status,
-            "flags": [f for f in (record or {}).get("flags", []) if isinstance(f, str)],
+            "score": _number(row.score) if row else 0.0 if not record else None,
+            "status": status_category(status),
+            "status_detail": status.split("flagged: ")[0].rstrip("; ").strip(),
+            "late": row.late if row else "",
+            "flags": list(dict.fromkeys(flags)),
             "seconds": float(seconds) if isinstance(seconds, (int, float)) else None,
-            "cells": cells}
+            "cells": cells,
+            "failing": [{"grade_id": g, "message": c["message"], "mistakes": c["mistakes"]}
+                        for g, c in cells.items() if not c["passed"]]}
 
 
 def _summary(students):
@@ -103,17 +116,27 @@ def _cells(students):
 
 
 def _mistakes(students):
-    """Who made each catalogued mistake, and the failures no catalogued mistake explains."""
-    matched, unexplained = defaultdict(set), defaultdict(set)
+    """Who failed each grade cell, who made each catalogued mistake, and the failures no
+    catalogued mistake explains."""
+    failed, matched, unexplained = defaultdict(set), defaultdict(set), defaultdict(set)
     for s in students:
         for grade_id, cell in s["cells"].items():
             if cell["passed"]:
                 continue
+            failed[(grade_id,)].add(s["student_id"])
             for mistake in cell["mistakes"]:
                 matched[(grade_id, mistake)].add(s["student_id"])
             if not cell["mistakes"]:
                 unexplained[(grade_id,)].add(s["student_id"])
-    return matched, unexplained
+    return failed, matched, unexplained
+
+
+def _with_messages(entries, students):
+    """``entries`` (per grade cell) with each listed student's failure message."""
+    by_id = {s["student_id"]: s for s in students}
+    return [{**e, "messages": [{"student_id": who,
+                                "message": by_id[who]["cells"][e["grade_id"]]["message"]}
+                               for who in e["students"]]} for e in entries]
 
 
 def _seconds(students):
@@ -151,7 +174,7 @@ def assignment_model(root, assignment, *, threshold=similarity.THRESHOLD):
     for s in students:
         for flag in s["flags"]:
             flags[(flag_kind(flag),)].add(s["student_id"])
-    matched, unexplained = _mistakes(students)
+    failed, matched, unexplained = _mistakes(students)
     release = nbformat.read(notebook(root, "release", assignment), as_version=4)
     codes = solution_codes(root, assignment, [s["student_id"] for s in students if s["cells"]])
     pairs = similarity.similar_pairs(codes, similarity.solution_code(release), threshold=threshold)
@@ -166,8 +189,9 @@ def assignment_model(root, assignment, *, threshold=similarity.THRESHOLD):
         "flags": [{"flag": e["flag"], "count": e["count"], "students": e["students"]}
                   for e in _counted(flags, graded, ("flag",))],
         "cells": _cells(students),
+        "failures": _counted(failed, graded, ("grade_id",)),
         "mistakes": _counted(matched, graded, ("grade_id", "mistake")),
-        "unexplained": _counted(unexplained, graded, ("grade_id",)),
+        "unexplained": _with_messages(_counted(unexplained, graded, ("grade_id",)), students),
         "seconds": _seconds(students),
         "similar": [p.to_dict() for p in pairs],
         "similarity_threshold": threshold,

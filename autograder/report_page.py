@@ -18,7 +18,7 @@ from markupsafe import Markup
 from . import csp, csv_cells, report_plots
 
 STUDENT_COLUMNS = ["student_id", "name", "score", "max_score", "status", "status_detail",
-                   "flags", "seconds"]  # then one column of points per grade cell
+                   "flags", "seconds", "late"]  # then one column of points per grade cell
 CELL_COLUMNS = ["grade_id", "max_points", "pass_rate", "mean_points", "failed"]
 MISTAKE_COLUMNS = ["grade_id", "mistake", "count", "share", "students"]
 SIMILAR_COLUMNS = ["rank", "a", "b", "score"]
@@ -58,6 +58,7 @@ img { max-width: 100%; height: auto; display: block; margin: .8rem 0; }
 pre { background: #f6f6f6; border: 1px solid #d0d0d0; padding: .6rem; overflow: auto;
       max-height: 32rem; font-size: .8rem; line-height: 1.35; margin: 0; }
 mark { background: #F0E442; color: #000; }
+pre.message { max-height: 12rem; white-space: pre-wrap; }
 """
 
 BASE = """<!DOCTYPE html>
@@ -98,7 +99,8 @@ Data: <a href="report.json">report.json</a>, <a href="students.csv">students.csv
 <a href="similar.csv">similar.csv</a>.</p>
 <nav><a href="#summary">Summary</a><a href="#statuses">Statuses and flags</a>
 <a href="#cells">Grade cells</a><a href="#mistakes">What the class got wrong</a>
-<a href="#unexplained">Unexplained failures</a><a href="#time">Grading time</a>
+<a href="#unexplained">Unexplained failures</a><a href="#failing">Failing cells per student</a>
+<a href="#time">Grading time</a>
 <a href="#similar">Similar submissions</a><a href="#students">Students</a></nav>
 </header>
 
@@ -153,6 +155,19 @@ Data: <a href="report.json">report.json</a>, <a href="students.csv">students.csv
 </table>
 {% endif %}
 {{ figure(plots.cells, "No grade cell has results yet.") }}
+{% if m.failures %}
+<h3>Common failures</h3>
+<table id="failure-table">
+<thead><tr><th>Grade cell</th><th class="num">Students failing</th><th class="num">Share</th>
+<th>Who</th></tr></thead>
+<tbody>
+{% for row in m.failures %}
+<tr><td>{{ row.grade_id }}</td><td class="num">{{ row.count }}</td>
+<td class="num">{{ row.share|percent }}</td><td>{{ ids(row.students) }}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+{% endif %}
 </section>
 
 <section id="mistakes">
@@ -177,25 +192,46 @@ go over again in class. Share is of the graded students.</p>
 <section id="unexplained">
 <h2>Failures no catalogued mistake explains</h2>
 {% if m.unexplained %}
-<p>Failed grade cells where none of the catalogued mistakes matched: read these
-submissions, and catalogue what they share.</p>
+<p>Failed grade cells where none of the catalogued mistakes matched, with each student's
+feedback message: read them, and catalogue what they share.</p>
 <table id="unexplained-table">
 <thead><tr><th>Grade cell</th><th class="num">Students</th><th class="num">Share</th>
-<th>Who</th></tr></thead>
+<th>Messages</th></tr></thead>
 <tbody>
 {% for row in m.unexplained %}
 <tr><td>{{ row.grade_id }}</td><td class="num">{{ row.count }}</td>
-<td class="num">{{ row.share|percent }}</td><td>{{ ids(row.students) }}</td></tr>
+<td class="num">{{ row.share|percent }}</td><td>{% for item in row.messages %}
+<span class="detail"><b>{{ item.student_id }}</b>: {{ item.message }}</span>{% endfor %}</td>
+</tr>
 {% endfor %}
 </tbody>
 </table>
 {% else %}<p class="hint">Every failure matched a catalogued mistake.</p>{% endif %}
 </section>
 
+<section id="failing">
+<h2>Failing cells per student</h2>
+{% set failing = m.students|selectattr("failing")|list %}
+{% if failing %}
+<table id="failing-table">
+<thead><tr><th>Student</th><th>Grade cell</th><th>Feedback message</th>
+<th>Likely mistake</th></tr></thead>
+<tbody>
+{% for s in failing %}{% for cell in s.failing %}
+<tr><td>{{ s.student_id }}</td><td>{{ cell.grade_id }}</td>
+<td><pre class="message">{{ cell.message }}</pre></td>
+<td>{{ cell.mistakes|join("; ") or "none catalogued" }}</td></tr>
+{% endfor %}{% endfor %}
+</tbody>
+</table>
+{% else %}<p class="hint">No graded student failed a grade cell.</p>{% endif %}
+</section>
+
 <section id="time">
 <h2>Grading time</h2>
 {% if m.seconds.mean is not none %}
-<p>Per submission: mean {{ m.seconds.mean|number }} s, median {{ m.seconds.median|number }} s,
+<p>Per submission, running, scoring and feedback (not the time waiting for a free
+worker): mean {{ m.seconds.mean|number }} s, median {{ m.seconds.median|number }} s,
 longest {{ m.seconds.max|number }} s.</p>
 {% endif %}
 {{ figure(plots.times, "No grading time was recorded.") }}
@@ -236,14 +272,14 @@ similarity {{ pair.score|number }}</h3>
 <h2>Students</h2>
 <table id="student-table">
 <thead><tr><th>Student</th><th>Name</th><th class="num">Score</th><th>Status</th>
-<th>Flags</th></tr></thead>
+<th>Late</th><th>Flags</th></tr></thead>
 <tbody>
 {% for s in m.students %}
 <tr{% if s.status != "ok" %} class="attention"{% endif %}><td>{{ s.student_id }}</td>
 <td>{{ s.name }}</td><td class="num">{{ s.score|number }}</td>
 <td>{{ s.status }}{% if s.status_detail and s.status_detail != s.status %}
 <span class="detail">{{ s.status_detail }}</span>{% endif %}</td>
-<td>{{ s.flags|join("; ") }}</td></tr>
+<td>{{ s.late }}</td><td>{{ s.flags|join("; ") }}</td></tr>
 {% endfor %}
 </tbody>
 </table>
@@ -274,7 +310,7 @@ Data: <a href="course.csv">course.csv</a>.</p>
 <td>{% if a.hardest %}{{ a.hardest.grade_id }}
 <span class="detail">{{ a.hardest.pass_rate|percent }} passed</span>{% else %}-{% endif %}</td>
 <td>{% if a.mistake %}{{ a.mistake.mistake }}
-<span class="detail">{{ a.mistake.grade_id }}: {{ a.mistake.count }} students</span>
+<span class="detail">{{ a.mistake.grade_id }}: {{ a.mistake.count|students }}</span>
 {% else %}-{% endif %}</td></tr>
 {% endfor %}
 </tbody>
@@ -308,6 +344,11 @@ def number(value):
     return "-" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def student_count(count):
+    """"1 student", "3 students"."""
+    return f"{count} student{'' if count == 1 else 's'}"
+
+
 def percent(share):
     return "-" if share is None else f"{share:.0%}"
 
@@ -322,7 +363,8 @@ def _environment():
                                   "course": COURSE}),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
         lstrip_blocks=True)
-    environment.filters.update(number=number, percent=percent, data_uri=data_uri)
+    environment.filters.update(number=number, percent=percent, data_uri=data_uri,
+                               students=student_count)
     return environment
 
 
@@ -412,7 +454,7 @@ def _write_csv(path, columns, rows):
 def _student_rows(model):
     grade_ids = [c["grade_id"] for c in model["cells"]]
     rows = [[s["student_id"], s["name"], s["score"], model["max_score"], s["status"],
-             s["status_detail"], "; ".join(s["flags"]), s["seconds"]]
+             s["status_detail"], "; ".join(s["flags"]), s["seconds"], s["late"]]
             + [s["cells"].get(g, {}).get("points") for g in grade_ids]
             for s in model["students"]]
     return STUDENT_COLUMNS + grade_ids, rows

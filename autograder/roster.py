@@ -9,6 +9,9 @@ Columns ``student_id,name,lms_id,email`` (more columns are allowed and ignored):
 - ``lms_id``: the LMS's user id (the Canvas user id; for Moodle, the participant id its
   submission zips carry, see :mod:`autograder.lms_collect`); may be empty.
 - ``email``: may be empty; Moodle's grade import matches students by it.
+
+Optional columns ``sis_user_id``, ``sis_login_id`` and ``section`` go into the Canvas export
+as Canvas's gradebook has them (SIS User ID, SIS Login ID, Section).
 """
 
 import csv
@@ -20,6 +23,7 @@ from .course import CourseError
 
 FILE_NAME = "roster.csv"
 COLUMNS = ("student_id", "name", "lms_id", "email")
+OPTIONAL = ("sis_user_id", "sis_login_id", "section")
 SAFE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 
 
@@ -31,6 +35,9 @@ class Student:
     name: str
     lms_id: str
     email: str
+    sis_user_id: str = ""
+    sis_login_id: str = ""
+    section: str = ""
 
     @property
     def first_name(self):
@@ -59,7 +66,7 @@ def load(root):
                               f"header must name {','.join(COLUMNS)}.")
         roster, owners = {}, {}
         for row in reader:
-            student = Student(**{c: (row[c] or "").strip() for c in COLUMNS})
+            student = Student(**{c: (row.get(c) or "").strip() for c in COLUMNS + OPTIONAL})
             _check(student, roster, owners, f"{path} line {reader.line_num}")
             roster[student.student_id] = student
     return roster

@@ -8,8 +8,11 @@ k-gram of that text is a fingerprint. Fingerprints of the release's starter code
 honest student writes; MOSS likewise ignores passages found in too many programs) are set
 aside. An inverted index from fingerprint to students counts the shared fingerprints of
 exactly the pairs that share some, so a class of hundreds takes seconds; only the pairs at
-or above the threshold are compared again, with copydetect, for the spans to highlight.
-A pair is a hint for a person to read two submissions side by side, nothing more.
+or above the threshold are compared again for the spans to highlight: the matching
+stretches of tokenized code, mapped back to the characters of each submission through the
+token each tokenized character came from (copydetect's own mapping drifts by a few characters
+after names and whitespace). A pair is a hint for a person to read two submissions side by
+side, nothing more.
 """
 
 import io
@@ -18,7 +21,9 @@ from copy import copy
 from dataclasses import dataclass
 from itertools import combinations
 
-from copydetect import CodeFingerprint, compare_files
+from copydetect import CodeFingerprint
+from copydetect.utils import find_fingerprint_overlap, get_copied_slices
+from pygments import lexers, token
 
 from .cells import nbgrader_meta
 
@@ -101,9 +106,10 @@ def similar_pairs(codes, boilerplate, *, threshold=THRESHOLD, common=COMMON):
 def _pair(a, b, score, fingerprints, excluded):
     """A ``Pair`` with the spans of the two codes that share own fingerprints."""
     first, second = (_without(fingerprints[student], excluded) for student in (a, b))
-    _, _, (a_slices, b_slices) = compare_files(first, second)
+    a_index, b_index = find_fingerprint_overlap(first.hashes, second.hashes, first.hash_idx,
+                                                second.hash_idx)
     return Pair(a=a, b=b, score=round(score, 3), a_code=first.raw_code, b_code=second.raw_code,
-                a_spans=_spans(a_slices), b_spans=_spans(b_slices))
+                a_spans=_spans(first, a_index), b_spans=_spans(second, b_index))
 
 
 def _without(fingerprint, excluded):
@@ -113,6 +119,51 @@ def _without(fingerprint, excluded):
     return reduced
 
 
-def _spans(slices):
-    """copydetect's 2 x N array of slice starts and ends as (start, end) pairs."""
-    return tuple((int(start), int(end)) for start, end in zip(*slices, strict=True))
+_NAMES = {token.Name, token.Name.Variable, token.Name.Attribute}
+
+
+def tokenized(code):
+    """(copydetect's tokenized text of Python ``code``, and for each of its characters the
+    (start, end) characters of ``code`` it stands for), as copydetect's filter_code builds
+    that text: names, functions and classes become one letter, strings S, comments and
+    whitespace vanish."""
+    at = len(code) - len(code.lstrip("\n"))  # pygments strips leading newlines first
+    text, spans = [], []
+    for kind, value in lexers.get_lexer_by_name("python").get_tokens(code):
+        start, at = at, at + len(value)
+        letter = _letter(kind, value)
+        if letter is None:
+            text.append(value)
+            spans += [(start + i, start + i + 1) for i in range(len(value))]
+        elif letter:
+            text.append(letter)
+            spans.append((start, at))
+    return "".join(text), spans
+
+
+def _letter(kind, value):
+    """The letter copydetect writes for a token, "" for one it drops, None for one it keeps
+    as it is."""
+    if kind in _NAMES:
+        return "V"
+    for kinds, letter in ((token.Name.Function, "F"), (token.Name.Class, "O")):
+        if kind in kinds:
+            return letter
+    if kind in (token.Comment.Preproc, token.Comment.Hashbang):
+        return "P"
+    if kind in token.Text or kind in token.Comment:
+        return ""
+    if kind in token.Literal.String:
+        return '"' if value in ("'", '"') else "S"
+    return None
+
+
+def _spans(fingerprint, index):
+    """The (start, end) characters of the fingerprint's code that the matched k-grams at
+    ``index`` cover; none if its tokenized text is not the one copydetect hashed."""
+    text, characters = tokenized(fingerprint.raw_code)
+    if text != fingerprint.filtered_code or not len(index):
+        return ()
+    starts, ends = get_copied_slices(index, fingerprint.k)
+    return tuple((characters[int(s)][0], characters[int(e) - 1][1])
+                 for s, e in zip(starts, ends, strict=True))

@@ -36,6 +36,13 @@ def students(root):
                   if (p.is_dir() or p.is_symlink()) and not p.name.startswith("."))
 
 
+def handed_in(root, assignment, students):
+    """True if any of ``students`` has a folder (or a link) submitted/<student>/<assignment>."""
+    folder = Path(root) / "submitted"
+    return any((folder / s / assignment).exists() or (folder / s / assignment).is_symlink()
+               for s in students)
+
+
 def read(root, student, assignment, limit):
     """(the bytes of ``student``'s notebook of ``assignment``, None), or (None, why it
     cannot be graded); ``limit`` is the most bytes its folder may hold."""

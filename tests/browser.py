@@ -1,6 +1,7 @@
 """Debian's Chromium through Playwright for the browser tests (never a downloaded browser),
 and screenshots kept for a person to look at."""
 
+import os
 import shutil
 from contextlib import contextmanager
 from importlib.util import find_spec
@@ -12,6 +13,17 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Without the networking flags Chromium keeps trying the closed network.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+MAX_SCALE = 8  # the longest wait is this many times the quiet machine's
+
+
+def scaled(milliseconds):
+    """A browser wait of ``milliseconds`` on a quiet machine, stretched by the machine's load
+    now (runnable processes per core, at least 1, at most MAX_SCALE times): the tests wait
+    on conditions, and a loaded machine only makes them wait longer."""
+    per_core = os.getloadavg()[0] / (os.cpu_count() or 1)
+    return int(milliseconds * min(MAX_SCALE, max(1.0, per_core)))
 
 
 @contextmanager

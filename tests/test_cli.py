@@ -40,10 +40,14 @@ def test_a_folder_that_is_not_a_course(tmp_path):
     assert "not a course folder" in result.stderr and "nbgrader_config.py" in result.stderr
 
 
-def test_grading_with_no_submissions_says_where_they_go(tmp_path):
-    from tests.course_copy import make_course
+def test_grading_an_assignment_nobody_submitted_is_refused_and_writes_nothing(tmp_path):
+    from tests.course_copy import make_course, tree_digest
 
     root = make_course(tmp_path / "course", ["01_regression_losses"])
+    (root / "submitted" / "ada" / "02_classification_losses").mkdir(parents=True)
+    before = tree_digest(root)
     result = autograder("grade", "01_regression_losses", root=root)
-    assert result.returncode == 0, result.stderr
-    assert "No submissions" in result.stdout and "submitted" in result.stdout
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "No submissions of 01_regression_losses" in result.stderr
+    assert "submitted/<student>/01_regression_losses/" in result.stderr
+    assert tree_digest(root) == before and not (root / "gradebook.db").exists()

@@ -34,4 +34,4 @@ def test_grades_csv_escapes_text_and_keeps_scores_numeric(tmp_path):
     grades_csv.merge(path, [row])  # the same student again replaces the row
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    assert rows[1:] == [["'=cmd", "a1", "-2", "12", """'=HYPERLINK("http://x","y")""", ""]]
+    assert rows[1:] == [["'=cmd", "a1", "-2", "12", """'=HYPERLINK("http://x","y")""", "", ""]]

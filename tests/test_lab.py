@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import chromium
+from tests.browser import chromium, scaled
 from tests.course_copy import ROOT
 
 pytestmark = pytest.mark.slow
-# How long to wait for JupyterLab, a kernel or a figure: generous, since the rest of the
-# suite may be grading a class on the same two cores (a wait, never a speed assertion).
+# How long to wait for JupyterLab, a kernel or a figure on a quiet machine, stretched by the
+# load when waiting (tests/browser.py's scaled): the rest of the suite may be grading a class
+# on the same two cores (a wait on a condition, never a speed assertion).
 LOAD = 180_000
 TOKEN = "course-test-token"
 ASSIGNMENT = "01_regression_losses"
@@ -101,15 +102,17 @@ def lab(tmp_path):
 def browser_page():
     """A Playwright page in Debian's Chromium."""
     with chromium() as browser:
-        yield browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(scaled(LOAD))
+        yield page
 
 
 def _wait_for_kernel(page):
     from playwright.sync_api import expect
 
-    expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=LOAD)
+    expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=scaled(LOAD))
     expect(page.locator(".jp-StatusBar-TextItem", has_text="Idle").first).to_be_visible(
-        timeout=LOAD)
+        timeout=scaled(LOAD))
 
 
 def test_a_student_runs_fails_answers_and_passes(lab, browser_page, tmp_path):
@@ -129,7 +132,7 @@ def test_a_student_runs_fails_answers_and_passes(lab, browser_page, tmp_path):
         cell.locator(".jp-InputArea-editor").click()
         page.keyboard.press("Shift+Enter")
         expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]"),
-                                                              timeout=LOAD)
+                                                              timeout=scaled(LOAD))
 
     cells = notebook.locator(".jp-Cell")
     solution = cells.filter(has_text="def l2_loss(")
@@ -138,7 +141,7 @@ def test_a_student_runs_fails_answers_and_passes(lab, browser_page, tmp_path):
     for cell in (cells.filter(has_text="import numpy as np").first, solution, tests):
         run_cell(cell)
     expect(tests.locator(".jp-OutputArea")).to_contain_text("NotImplementedError",
-                                                            timeout=LOAD)
+                                                            timeout=scaled(LOAD))
 
     # Write an answer the way a student does, then run the answer and its test again.
     solution.locator(".jp-InputArea-editor").click()
@@ -150,7 +153,7 @@ def test_a_student_runs_fails_answers_and_passes(lab, browser_page, tmp_path):
     page.keyboard.press("Shift+Enter")
     run_cell(tests)
     expect(tests.locator(".jp-OutputArea")).to_contain_text(
-        "l2_loss: all visible tests passed.", timeout=LOAD)
+        "l2_loss: all visible tests passed.", timeout=scaled(LOAD))
 
 
 def _run_explorer(lab, page, folder, assignment):
@@ -176,7 +179,7 @@ def _run_all_cells(page):
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
         page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
         try:
-            expect(started).to_have_text(re.compile(r"\[(\d+|\*)\]"), timeout=LOAD // 3)
+            expect(started).to_have_text(re.compile(r"\[(\d+|\*)\]"), timeout=scaled(LOAD) // 3)
             return
         except AssertionError:
             page.keyboard.press("Escape")
@@ -189,7 +192,7 @@ def _expect_figure(explorer):
 
     figure = explorer.locator(".jp-OutputArea img")
     try:
-        expect(figure).to_have_count(1, timeout=LOAD)
+        expect(figure).to_have_count(1, timeout=scaled(LOAD))
     except AssertionError as error:
         shown = explorer.inner_text() if explorer.count() else "(the cell is not on the page)"
         raise AssertionError(f"no figure in the explorer; the cell shows:\n{shown}") from error
@@ -202,7 +205,7 @@ def test_an_explorer_reacts_to_its_slider_in_jupyterlab(lab, browser_page, tmp_p
     page = _run_explorer(lab, browser_page, tmp_path, ASSIGNMENT)
     explorer = page.locator(".jp-Cell", has_text="def landscape(")
     slider = explorer.locator(".widget-slider", has_text="outliers")
-    expect(slider).to_be_visible(timeout=LOAD)
+    expect(slider).to_be_visible(timeout=scaled(LOAD))
     figure = _expect_figure(explorer)
     before = figure.get_attribute("src")
     assert "Static figure" not in explorer.inner_text(), "the live explorer fell back to static"
@@ -210,8 +213,8 @@ def test_an_explorer_reacts_to_its_slider_in_jupyterlab(lab, browser_page, tmp_p
     slider.locator(".noUi-handle, .ui-slider-handle, [role=slider]").first.focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    expect(explorer.locator(".widget-readout").first).to_have_text("3", timeout=LOAD)
-    expect(figure).not_to_have_attribute("src", before, timeout=LOAD)
+    expect(explorer.locator(".widget-readout").first).to_have_text("3", timeout=scaled(LOAD))
+    expect(figure).not_to_have_attribute("src", before, timeout=scaled(LOAD))
 
 
 def test_an_explorer_greys_out_idle_controls_and_shows_the_last_of_rapid_changes(
@@ -227,13 +230,13 @@ def test_an_explorer_greys_out_idle_controls_and_shows_the_last_of_rapid_changes
     sigmoid = figure.get_attribute("src")
 
     menu.select_option("leaky_relu")
-    expect(slope).to_have_attribute("contenteditable", "true", timeout=LOAD)
-    expect(figure).not_to_have_attribute("src", sigmoid, timeout=LOAD)
+    expect(slope).to_have_attribute("contenteditable", "true", timeout=scaled(LOAD))
+    expect(figure).not_to_have_attribute("src", sigmoid, timeout=scaled(LOAD))
 
     for activation in ("tanh", "relu", "sigmoid"):  # faster than the kernel redraws
         menu.select_option(activation)
-    expect(figure).to_have_attribute("src", sigmoid, timeout=LOAD)
+    expect(figure).to_have_attribute("src", sigmoid, timeout=scaled(LOAD))
     expect(page.locator(".jp-StatusBar-TextItem", has_text="Idle").first).to_be_visible(
-        timeout=LOAD)
+        timeout=scaled(LOAD))
     assert figure.get_attribute("src") == sigmoid, "an earlier setting's figure came last"
     expect(slope).to_have_attribute("contenteditable", "false")

@@ -3,9 +3,12 @@
 import csv
 import dataclasses
 import os
+import re
 import shutil
+import stat
 import zipfile
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -128,6 +131,31 @@ def test_collecting_the_same_zip_again_changes_nothing(tmp_path):
     assert sorted(p.student_id for p in again.unchanged) == ["ada", "alan", "grace", "zoe"]
     assert {p: p.stat().st_mtime_ns for p in stats} == stats
     assert not list((root / "submitted").rglob(".replaced"))
+
+
+def stamped(root, student):
+    """The time in ``student``'s timestamp.txt, naive UTC as nbgrader reads it."""
+    return parse_utc((submitted(root, student).parent / "timestamp.txt").read_text().strip())
+
+
+def test_timestamps_are_the_submission_times_each_lms_gives(tmp_path):
+    """Canvas stamps every entry with the zip's time and marks late work LATE: on time is
+    stamped at the due date, LATE just after it. Moodle's entries carry the submission time."""
+    due = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+    zipped = (2024, 5, 9, 8, 0, 0)  # when the instructor downloaded the zip
+    root = make_course(tmp_path)
+    canvas = make_zip(tmp_path / "canvas.zip", [
+        (f"lovelaceada_1001_5001_{A}.ipynb", zipped, notebook("ada")),
+        (f"ångströmzoë_LATE_1002_5002_{A}.ipynb", zipped, notebook("zoe"))])
+    collect(root=root, assignment=A, zip_path=canvas, roster=roster.load(root), due=due)
+    naive_due = due.replace(tzinfo=None)
+    assert stamped(root, "ada") == naive_due
+    assert stamped(root, "zoe") == naive_due + timedelta(seconds=1)
+    moodle = make_zip(tmp_path / "moodle.zip", [
+        ("Grace Hopper_1003_assignsubmission_file_/x.ipynb", MAY_2, notebook("grace"))])
+    collect(root=root, assignment=A, zip_path=moodle, roster=roster.load(root), due=due)
+    assert stamped(root, "grace") == datetime(*MAY_2).astimezone().astimezone(
+        timezone.utc).replace(tzinfo=None)
 
 
 def test_moodle_zip_folders_and_flat_names(tmp_path):
@@ -282,10 +310,20 @@ def test_sync_gradebook_gives_formgrader_names(tmp_path):
 # Exporting grades
 
 
+EXAMPLES = Path(__file__).parent / "lms_examples"
+SIS_ROSTER = ROSTER.replace("student_id,name,lms_id,email\n",
+                            "student_id,name,lms_id,email,sis_user_id,sis_login_id,section\n")
+SIS_ROSTER = SIS_ROSTER.replace("ada@example.org\n", "ada@example.org,S-1001,ada,DL 2026 A\n")
+SIS_ROSTER = SIS_ROSTER.replace("grace@example.org\n", "grace@example.org,S-1003,grace,\n")
+SIS_ROSTER = SIS_ROSTER.replace("zoe@example.org\n", "zoe@example.org,,,\n")
+SIS_ROSTER = SIS_ROSTER.replace("alan@example.org\n", "alan@example.org,,,\n")
+
+
 def write_grades(root):
-    rows = [grades_csv.row("ada", A, 7.5, 10, "ok"), grades_csv.row("ada", B, None, 4, "error"),
+    rows = [grades_csv.row("ada", A, 7.5, 10, "ok", late="2 h 5 min late, penalty 0"),
+            grades_csv.row("ada", B, None, 4, "error"),
             grades_csv.row("zoe", A, 10, 10, "ok"), grades_csv.row("ghost", A, 2, 10, "ok"),
-            grades_csv.row("grace", B, 4, 4, "ok")]
+            grades_csv.missing("alan", A, 10), grades_csv.row("grace", B, 4, 4, "ok")]
     grades_csv.merge(root / grades_csv.FILE_NAME, rows)
     return (root / grades_csv.FILE_NAME).read_bytes()
 
@@ -295,51 +333,106 @@ def read_csv(path):
         return list(csv.reader(handle))
 
 
-def test_canvas_export_has_canvas_columns_and_the_roster_ids(tmp_path):
-    root = make_course(tmp_path)
+def canvas_import(table):
+    """What Canvas's gradebook importer takes from ``table`` (gradebook_importer.rb's rules):
+    the student columns, and per assignment id its points possible and each student's
+    (ID, SIS User ID, grade); computed and read-only columns are skipped."""
+    header, points, *rows = table
+    assert header[0].startswith("Student") and "ID" in header[1]
+    assert header[2:5] == ["SIS User ID", "SIS Login ID", "Section"]
+    columns = {i: re.fullmatch(r"(.*) \((\d+)\)", h) for i, h in enumerate(header) if i >= 5
+               and not re.search("Current|Final|Override", h)
+               and not re.search(r"read\s+only", points[i])}
+    assert "Points Possible" in points[0]
+    return {m[2] if m else header[i]: (float(points[i]), {(r[1], r[2]): r[i] for r in rows})
+            for i, m in columns.items()}
+
+
+def test_canvas_example_export_reads_as_canvas_imports_it():
+    """The checker above, on a file as Canvas writes it."""
+    imported = canvas_import(read_csv(EXAMPLES / "canvas-gradebook-export.csv"))
+    assert imported == {"4321": (10.0, {("1001", "S-1001"): "7.50", ("1003", "S-1003"): ""}),
+                        "4320": (4.0, {("1001", "S-1001"): "", ("1003", "S-1003"): "4.00"})}
+
+
+def test_canvas_export_is_what_canvas_imports(tmp_path):
+    root = make_course(tmp_path, SIS_ROSTER)
     grades_before = write_grades(root)
-    result = export_grades(root=root, fmt="canvas", roster=roster.load(root))
-    assert result.path == root / "export" / "canvas-grades.csv"
-    header, points, *rows = read_csv(result.path)
-    assert header == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", B, A]
-    assert points == ["Points Possible", "", "", "", "", "4", "10"]
-    assert rows == [["Lovelace, Ada", "1001", "", "", "", "", "7.5"],
-                    ["Ångström, Zoë", "1002", "", "", "", "", "10"],
-                    ["Hopper, Grace", "1003", "", "", "", "4", ""],
-                    ["Turing, Alan", "", "", "", "", "", ""],
-                    ["ghost", "", "", "", "", "", "2"]]
+    result = export_grades(root=root, fmt="canvas", roster=roster.load(root),
+                           canvas_ids={A: 4321})
+    assert result.paths == (root / "export" / "canvas-grades.csv",)
+    table = read_csv(result.paths[0])
+    example = read_csv(EXAMPLES / "canvas-gradebook-export.csv")
+    assert table[0][:5] == example[0][:5]
+    assert table[0][5:] == [B, f"{B} late", f"{A} (4321)", f"{A} late"]
+    assert table[1] == ["Points Possible", "", "", "", "", "4", "(read only)", "10",
+                        "(read only)"]
+    assert table[2:] == [
+        ["Lovelace, Ada", "1001", "S-1001", "ada", "DL 2026 A", "", "", "7.5",
+         "2 h 5 min late, penalty 0"],
+        ["Ångström, Zoë", "1002", "", "", "", "", "", "10", ""],
+        ["Hopper, Grace", "1003", "S-1003", "grace", "", "4", "", "", ""],
+        ["Turing, Alan", "", "", "", "", "", "", "0", ""],
+        ["ghost", "", "", "", "", "", "", "2", ""]]
+    imported = canvas_import(table)
+    assert imported["4321"] == (10.0, {("1001", "S-1001"): "7.5", ("1002", ""): "10",
+                                       ("1003", "S-1003"): "", ("", ""): "2"})
+    assert set(imported) == {"4321", B}  # B has no Canvas id: it would be a new assignment
+    assert any(w.startswith(f"{B} has no Canvas assignment id") for w in result.warnings)
     assert any("ghost" in w and "not in roster.csv" in w for w in result.warnings)
     assert any("alan has no lms_id" in w for w in result.warnings)
     assert (root / grades_csv.FILE_NAME).read_bytes() == grades_before
     assert not (root / "grades.csv").exists()
 
 
-def test_moodle_export_identifies_students_by_email(tmp_path):
-    root = make_course(tmp_path, ROSTER.replace("alan@example.org", ""))
+def test_moodle_export_is_the_assignments_grading_worksheet(tmp_path):
+    root = make_course(tmp_path)
     write_grades(root)
-    result = export_grades(root=root, fmt="moodle", assignments=[A], roster=roster.load(root),
-                           out=tmp_path / "moodle.csv")
-    assert read_csv(tmp_path / "moodle.csv") == [
-        ["First name", "Last name", "Email address", A],
-        ["Ada", "Lovelace", "ada@example.org", "7.5"],
-        ["Zoë", "Ångström", "zoe@example.org", "10"],
-        ["Grace", "Hopper", "grace@example.org", ""],
-        ["Alan", "Turing", "", ""],
-        ["", "ghost", "", "2"]]
-    assert result.assignments == (A,) and result.students == 5
-    assert any("alan has no email" in w for w in result.warnings)
+    result = export_grades(root=root, fmt="moodle", roster=roster.load(root))
+    assert result.paths == (root / "export" / f"moodle-{B}.csv",
+                            root / "export" / f"moodle-{A}.csv")
+    header, *rows = read_csv(root / "export" / f"moodle-{A}.csv")
+    example = read_csv(EXAMPLES / "moodle-grading-worksheet.csv")
+    assert header == example[0][:-1] + ["Late"]  # no feedback comments: Moodle's stay
+    assert {r[0] for r in example[1:]} == {"Participant 5512", "Participant 5513"}
+    table = [dict(zip(header, r, strict=True)) for r in rows]
+    assert [(r["Identifier"], r["Email address"], r["Status"], r["Grade"], r["Maximum Grade"],
+             r["Late"]) for r in table] == [
+        ("Participant 1001", "ada@example.org", "Submitted for grading", "7.5", "10",
+         "2 h 5 min late, penalty 0"),
+        ("Participant 1002", "zoe@example.org", "Submitted for grading", "10", "10", ""),
+        ("Participant 1003", "grace@example.org", "No submission", "", "10", ""),
+        ("", "alan@example.org", "No submission", "0", "10", ""),
+        ("", "", "Submitted for grading", "2", "10", "")]
+    assert all(r["Grade can be changed"] == "Yes" and r["Last modified (grade)"] for r in table)
+    assert any("alan has no lms_id" in w for w in result.warnings)
+    with pytest.raises(CourseError, match="one assignment"):
+        export_grades(root=root, fmt="moodle", roster=roster.load(root), out=tmp_path / "m.csv")
 
 
 def test_plain_export_is_a_wide_table_with_totals(tmp_path):
     root = make_course(tmp_path)
     write_grades(root)
     result = export_grades(root=root, fmt="csv", roster=roster.load(root))
-    header, *rows = read_csv(result.path)
-    assert header == ["student_id", "name", "email", "lms_id", B, A, "total"]
-    assert rows[0] == ["ada", "Ada Lovelace", "ada@example.org", "1001", "", "7.5", "7.5"]
-    assert rows[2] == ["grace", "Grace Hopper", "grace@example.org", "1003", "4", "", "4"]
-    assert rows[3] == ["alan", "Alan Turing", "alan@example.org", "", "", "", ""]
+    header, *rows = read_csv(result.paths[0])
+    assert header == ["student_id", "name", "email", "lms_id", B, f"{B} late", A, f"{A} late",
+                      "total"]
+    assert rows[0] == ["ada", "Ada Lovelace", "ada@example.org", "1001", "", "", "7.5",
+                       "2 h 5 min late, penalty 0", "7.5"]
+    assert rows[2] == ["grace", "Grace Hopper", "grace@example.org", "1003", "4", "", "", "",
+                       "4"]
+    assert rows[3] == ["alan", "Alan Turing", "alan@example.org", "", "", "", "0", "", "0"]
     assert [r[0] for r in rows] == ["ada", "zoe", "grace", "alan", "ghost"]
+
+
+def test_exported_files_get_the_course_folders_group_permissions(tmp_path):
+    root = make_course(tmp_path)
+    root.chmod(0o750)
+    write_grades(root)
+    result = export_grades(root=root, fmt="csv", roster=roster.load(root))
+    assert stat.S_IMODE(result.paths[0].stat().st_mode) == 0o640
+    assert stat.S_IMODE((root / "export").stat().st_mode) == 0o750
+    assert stat.S_IMODE((root / grades_csv.FILE_NAME).stat().st_mode) == 0o640
 
 
 def test_export_refuses_course_files_and_unknown_input(tmp_path):

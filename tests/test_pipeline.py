@@ -125,7 +125,7 @@ def test_grades_csv_keeps_other_rows_and_one_student_can_be_regraded(tmp_path):
     assert [(r["student_id"], r["assignment"]) for r in table] == [
         ("alice", "00_warmup"), ("alice", assignment), ("bob", assignment)]
     assert list(table[0]) == ["student_id", "assignment", "score", "max_score", "status",
-                              "failed_tests"]
+                              "failed_tests", "late"]
     assert table[1]["score"] == table[1]["max_score"] == table[2]["score"]
 
 

@@ -30,15 +30,19 @@ HINGE_MEAN = ("averaging the margins over the classes instead of summing them, s
 
 
 def student(student_id, name, score, status="ok", flags=(), seconds=None, cells=None,
-            detail=None):
+            detail=None, late=""):
+    cells = cells or {}
     return {"student_id": student_id, "name": name, "score": score, "status": status,
-            "status_detail": detail or status, "flags": list(flags), "seconds": seconds,
-            "cells": cells or {}}
+            "status_detail": detail or status, "late": late, "flags": list(flags),
+            "seconds": seconds, "cells": cells,
+            "failing": [{"grade_id": g, "message": c["message"], "mistakes": c["mistakes"]}
+                        for g, c in cells.items() if not c["passed"]]}
 
 
-def cell(points, max_points, mistakes=()):
-    return {"points": points, "max_points": max_points, "passed": points == max_points,
-            "mistakes": list(mistakes)}
+def cell(points, max_points, mistakes=(), message="AssertionError: <wrong> & off"):
+    passed = points == max_points
+    return {"points": points, "max_points": max_points, "passed": passed,
+            "message": "" if passed else message, "mistakes": list(mistakes)}
 
 
 def class_model():
@@ -60,7 +64,8 @@ def class_model():
             student("dan", "Dan Brown", None, status="no submission"),
             student("eve", "Eve Adams", 5.0, status="crashed", flags=["uses the network"],
                     seconds=30.0, cells=cells(2.0, 3.0, 0.0),
-                    detail="crashed: the kernel died in test_hinge_loss"),
+                    detail="crashed: the kernel died in test_hinge_loss",
+                    late="1 d 2 h late, penalty 5"),
         ],
         "summary": {"students": 5, "graded": 4, "mean": 6.5, "median": 6.0, "q1": 4.75,
                     "q3": 7.75, "min": 4.0, "max": 10.0},
@@ -79,8 +84,13 @@ def class_model():
              "students": ["bob", "carl"]},
             {"grade_id": "test_hinge_loss", "mistake": HINGE_MEAN, "count": 1, "share": 0.25,
              "students": ["bob"]}],
+        "failures": [
+            {"grade_id": "test_hinge_loss", "count": 2, "share": 0.5, "students": ["bob", "eve"]},
+            {"grade_id": "test_softmax", "count": 2, "share": 0.5, "students": ["bob", "carl"]}],
         "unexplained": [{"grade_id": "test_hinge_loss", "count": 1, "share": 0.25,
-                         "students": ["eve"]}],
+                         "students": ["eve"], "messages": [
+                             {"student_id": "eve",
+                              "message": "AssertionError: <wrong> & off"}]}],
         "seconds": {"mean": 12.3, "median": 8.1, "max": 30.0},
         "similar": [{"a": "bob", "b": "carl", "score": 0.83,
                      "a_code": CODE_ATTACK, "b_code": "x = 1\n" + CODE_ATTACK,
@@ -94,7 +104,8 @@ def empty_model():
             "max_score": 12.0, "students": [],
             "summary": {"students": 0, "graded": 0, "mean": None, "median": None, "q1": None,
                         "q3": None, "min": None, "max": None},
-            "statuses": [], "flags": [], "cells": [], "mistakes": [], "unexplained": [],
+            "statuses": [], "flags": [], "cells": [], "failures": [], "mistakes": [],
+            "unexplained": [],
             "seconds": {"mean": None, "median": None, "max": None}, "similar": [],
             "similarity_threshold": 0.5}
 
@@ -214,18 +225,27 @@ def test_the_assignment_page_shows_the_model(report):
     assert tables["mistake-table"] == [[m["mistake"], m["grade_id"], str(m["count"]),
                                         f"{m['share']:.0%}", ", ".join(m["students"])]
                                        for m in model["mistakes"]]
-    assert tables["unexplained-table"] == [["test_hinge_loss", "1", "25%", "eve"]]
+    assert tables["unexplained-table"] == [
+        ["test_hinge_loss", "1", "25%", "eve : AssertionError: <wrong> & off"]]
+    assert tables["failure-table"] == [["test_hinge_loss", "2", "50%", "bob, eve"],
+                                       ["test_softmax", "2", "50%", "bob, carl"]]
+    assert tables["failing-table"] == [
+        ["bob", "test_softmax", "AssertionError: <wrong> & off", GLOBAL_MAX],
+        ["bob", "test_hinge_loss", "AssertionError: <wrong> & off", HINGE_MEAN],
+        ["carl", "test_softmax", "AssertionError: <wrong> & off", GLOBAL_MAX],
+        ["eve", "test_hinge_loss", "AssertionError: <wrong> & off", "none catalogued"]]
     assert tables["similar-table"] == [["1", "bob", "carl", "0.83"]]
     assert tables["student-table"] == [
-        ["ada", "Ada Lovelace", "10", "ok", ""],
-        ["bob", "", "4", "ok", "uses the network"],
-        ["carl", NAME_ATTACK, "7", "ok", ""],
-        ["dan", "Dan Brown", "-", "no submission", ""],
+        ["ada", "Ada Lovelace", "10", "ok", "", ""],
+        ["bob", "", "4", "ok", "", "uses the network"],
+        ["carl", NAME_ATTACK, "7", "ok", "", ""],
+        ["dan", "Dan Brown", "-", "no submission", "", ""],
         ["eve", "Eve Adams", "5", "crashed crashed: the kernel died in test_hinge_loss",
-         "uses the network"]]
+         "1 d 2 h late, penalty 5", "uses the network"]]
     for shown in ("Generated 2026-11-27T15:00:00+0000", "<dt>Graded</dt><dd>4</dd>",
                   "<dt>Mean</dt><dd>6.5 / 10</dd>", "<dt>Quartiles</dt><dd>4.75 to 7.75</dd>",
-                  "mean 12.3 s, median 8.1 s,\nlongest 30 s", "never evidence of copying",
+                  "mean 12.3 s, median 8.1 s,\nlongest 30 s", "not the time waiting",
+                  "never evidence of copying",
                   "and the starter code, are ignored"):
         assert shown in page
     assert len(Tables(page).images) == 4
@@ -266,13 +286,14 @@ def test_csv_files_hold_the_tables(report):
     students = read_csv(folder / "students.csv")
     assert students[0] == STUDENT_COLUMNS + ["test_softmax", "test_hinge_loss", "test_sigmoid"]
     assert students[1:] == [
-        ["ada", "Ada Lovelace", "10", "10", "ok", "ok", "", "4.2", "3", "5", "2"],
-        ["bob", "", "4", "10", "ok", "ok", "uses the network", "3", "0", "2", "2"],
-        ["carl", NAME_ATTACK, "7", "10", "ok", "ok", "", "12", "0", "5", "2"],
-        ["dan", "Dan Brown", "", "10", "no submission", "no submission", "", "", "", "", ""],
+        ["ada", "Ada Lovelace", "10", "10", "ok", "ok", "", "4.2", "", "3", "5", "2"],
+        ["bob", "", "4", "10", "ok", "ok", "uses the network", "3", "", "0", "2", "2"],
+        ["carl", NAME_ATTACK, "7", "10", "ok", "ok", "", "12", "", "0", "5", "2"],
+        ["dan", "Dan Brown", "", "10", "no submission", "no submission", "", "", "", "", "",
+         ""],
         ["eve", "Eve Adams", "5", "10", "crashed",
-         "crashed: the kernel died in test_hinge_loss", "uses the network", "30", "3", "0",
-         "2"]]
+         "crashed: the kernel died in test_hinge_loss", "uses the network", "30",
+         "1 d 2 h late, penalty 5", "3", "0", "2"]]
     assert read_csv(folder / "cells.csv") == [
         ["grade_id", "max_points", "pass_rate", "mean_points", "failed"],
         ["test_softmax", "3", "0.5", "1.5", "bob carl"],

@@ -3,7 +3,6 @@ through the real sandbox and report what happened on their stdout."""
 
 import os
 import socket
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -36,15 +35,24 @@ def run_cells(sources, limits=LIMITS, wall=None):
     return printed, result.status, result
 
 
+def visible_part(home):
+    """What the sandbox may show of ``home``: the first folder of each path of the Python
+    environment below it (the checkout holding .venv and the package), else nothing."""
+    below = sorted({p.relative_to(home).parts[0] for p in sandbox._environment_paths()
+                    if home in p.parents})
+    return str(below) if below else "False"
+
+
 def test_the_sandbox_sees_neither_the_course_nor_the_home_folder(monkeypatch):
-    home = Path.home()
+    """Wherever this checkout and its .venv live (below the home folder or not)."""
+    home = Path.home().resolve()
     monkeypatch.setenv("AUTOGRADER_TEST_SECRET", "the grader's environment")
     printed, status, _ = run_cells([
         "import os; print(sorted(os.listdir('/work/in')), sorted(os.listdir('.')))",
         f"import os; print(sorted(os.listdir({str(ROOT)!r})))",
         f"import os; print(os.path.exists({str(ROOT / 'source')!r}), "
         f"os.path.exists({str(ROOT / 'nbgrader_config.py')!r}))",
-        f"import os; print(os.path.exists({str(home)!r}) and os.listdir({str(home)!r}))",
+        f"import os; print(os.path.exists({str(home)!r}) and sorted(os.listdir({str(home)!r})))",
         "import os; print(os.getuid(), os.getgid(), len([p for p in os.listdir('/proc') "
         "if p.isdigit()]) < 20)",
         "import os; print(sorted(k for k in os.environ if 'SECRET' in k))",
@@ -54,13 +62,35 @@ def test_the_sandbox_sees_neither_the_course_nor_the_home_folder(monkeypatch):
     # Only the environment the course's Python lives in, if it lives in the course folder.
     assert set(eval(printed[1])) <= {".venv", "autograder"}, printed[1]
     assert printed[2].strip() == "False False"
-    # Only the folder the Python interpreter lives in, if it lives in the home folder.
-    interpreter = Path(sys.base_prefix).resolve()
-    allowed = [interpreter.relative_to(home).parts[0]] if home in interpreter.parents else []
-    assert printed[3].strip() in ("False", str(allowed)), printed[3]
+    assert printed[3].strip() == visible_part(home), printed[3]
     uid, gid, few = printed[4].split()
     assert int(uid) not in (0, os.getuid()) and few == "True"
     assert printed[5].strip() == "[]"
+
+
+def test_a_checkout_under_the_home_folder_shows_only_its_environment(tmp_path, monkeypatch):
+    """The newcomer's placement made explicit: a home folder holding a checkout (with its
+    .venv and package) beside private files; the sandbox sees the environment's folders,
+    read-only, and nothing else of that home."""
+    home = tmp_path / "home with space"
+    venv, package = home / "course" / ".venv", home / "course" / "autograder"
+    for folder in (venv / "lib", package, home / "course" / "source", home / ".ssh"):
+        folder.mkdir(parents=True)
+    (venv / "lib" / "site.py").write_text("# environment\n")
+    (home / ".ssh" / "id_rsa").write_text("secret\n")
+    real = sandbox._environment_paths()
+    monkeypatch.setattr(sandbox, "_environment_paths", lambda: sorted(real + [venv, package]))
+    printed, status, _ = run_cells([
+        f"import os; print(sorted(os.listdir({str(home)!r})), "
+        f"sorted(os.listdir({str(home / 'course')!r})))",
+        f"print(open({str(venv / 'lib' / 'site.py')!r}).read().strip())",
+        f"try:\n    open({str(venv / 'lib' / 'x.py')!r}, 'w')\nexcept OSError as e:\n"
+        "    print(type(e).__name__)",
+    ])
+    assert status == "ok", printed
+    assert printed[0].strip() == "['course'] ['.venv', 'autograder']"
+    assert printed[1].strip() == "# environment"
+    assert printed[2].strip() in ("PermissionError", "OSError")
 
 
 def test_the_environment_is_read_only_and_the_network_closed():

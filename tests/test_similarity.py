@@ -17,7 +17,7 @@ import pytest
 
 from autograder.cells import nbgrader_meta
 from autograder.reference import answered
-from autograder.similarity import THRESHOLD, similar_pairs, solution_code
+from autograder.similarity import THRESHOLD, similar_pairs, solution_code, tokenized
 from tests.course_copy import read
 from tests.mutants import classification_losses
 from tests.mutants.catalogue import REGISTRY
@@ -262,3 +262,29 @@ def test_solution_code_is_the_solution_cells_in_order():
     assert code == "\n\n".join(cells)
     assert "import numpy as np" not in code  # a locked cell
     assert code.index("def sigmoid(") < code.index("def softmax(") < code.index("def hinge_naive(")
+
+
+SHARED = ("def hinge(scores, y, margin=1.0):\n"
+          "    s = np.asarray(scores, dtype=float)  # one row per sample\n"
+          "    right = s[np.arange(len(y)), y][:, None]\n"
+          "    m = np.maximum(0, s - right + margin)\n"
+          "    m[np.arange(len(y)), y] = 0\n"
+          "    return m.sum(axis=1).mean()")
+DISGUISED = ("def  multiclass_hinge( z ,labels, delta = 1.0 ) :\n"
+             "    # copied, renamed\n"
+             "    arr = np.asarray(z, dtype=float)\n\n"
+             "    true_score = arr[np.arange(len(labels)), labels][:, None]\n"
+             "    margins = np.maximum(0, arr - true_score + delta)   # hinge\n"
+             "    margins[np.arange(len(labels)), labels] = 0\n"
+             "    return margins.sum(axis=1).mean()")
+
+
+def test_highlights_are_exactly_the_matched_fragments():
+    """The highlighted characters are the copied function, to the character, in both
+    submissions, and their tokenized text is the same."""
+    ann = "\n\ntotal = {'a': 1, 'b': 2}\nprint(total)\n\n\n" + SHARED + "\n\n# done\n"
+    bob = "for i in range(3):\n    pass\n\n" + DISGUISED + "\n\nwhile False:\n    break\n"
+    pair, = similar_pairs({"ann": ann, "bob": bob}, "", threshold=1e-9)
+    assert [pair.a_code[s:e] for s, e in pair.a_spans] == [SHARED]
+    assert [pair.b_code[s:e] for s, e in pair.b_spans] == [DISGUISED]
+    assert tokenized(SHARED)[0] == tokenized(DISGUISED)[0]

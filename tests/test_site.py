@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import nbformat
 import pytest
 
-from tests.browser import chromium, screenshot_saver
+from tests.browser import chromium, scaled, screenshot_saver
 from tests.course_copy import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
@@ -76,6 +76,7 @@ def open_offline(browser, url):
     """Open ``url`` with every request off this machine blocked; return the page and what
     went wrong: blocked web requests, and local requests that failed or answered >= 400."""
     page = browser.new_page(viewport={"width": 1300, "height": 900})
+    page.set_default_timeout(scaled(30_000))  # every wait on this page, stretched by load
     problems = {"blocked": [], "failed": []}
 
     def route(route):
@@ -111,7 +112,7 @@ def wait_for_math(page):
             return output && (output.classList.contains('MathJax')
                               || output.classList.contains('MathJax_Display'));
         });
-    }""", timeout=60_000)
+    }""", timeout=scaled(60_000))
 
 
 def figures(page):
