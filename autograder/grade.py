@@ -41,6 +41,13 @@ AUTOGRADE_PREPROCESSORS = [InjectResults, IgnorePattern, ClearMetadataPreprocess
                            SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 
 
+def _pending(grades):
+    """The status of answers a person grades: their count and points, not a score of 0."""
+    points = sum(g.max_score for g in grades)
+    return (f"needs manual grading: {len(grades)} written answer{'s' * (len(grades) != 1)}, "
+            f"{points:g} points not yet in the score")
+
+
 def _reason(result):
     """The most telling line of a failed nbgrader call."""
     text = (result.get("error") or "") + "\n" + (result.get("log") or "")
@@ -118,11 +125,15 @@ class ClassGrader:
             submission = gradebook.find_submission(self.assignment, student)
             score = submission.score
             grades = [g for nb in submission.notebooks for g in nb.grades]
-            failed = [g.name for g in grades if g.score < g.max_score]
+            pending = [g for g in grades if g.auto_score is None and g.manual_score is None]
+            failed = [g.name for g in grades if g not in pending and g.score < g.max_score]
             for g in grades:
-                cells.setdefault(g.name, {}).update(points=g.score, max_points=g.max_score)
+                cells.setdefault(g.name, {}).update(
+                    points=None if g in pending else g.score, max_points=g.max_score)
         started = time.monotonic()
         status = result.status
+        if pending:
+            status = ("" if status == "ok" else status + "; ") + _pending(pending)
         try:
             problem = self.feedback.write(self.assignment, student)
             if problem:
