@@ -77,6 +77,9 @@ def cases(rng):
     found = []
     for function in ("sigmoid", "sigmoid_grad", "tanh", "tanh_grad", "relu", "relu_grad"):
         found += _elementwise(rng, function)
+    tail = -np.concatenate([rng.uniform(40.0, 700.0, size=3), rng.uniform(712.0, 740.0, size=3)])
+    found.append(Case("sigmoid", (tail,), atol=0.0,
+                      label="far negative values, compared to their last digits"))
     alphas = [0.2, None, 0.75, np.float64(0.3), 0.0, 0.95]
     found += _with_alpha(rng, "leaky_relu", alphas)
     found += _with_alpha(rng, "leaky_relu_grad", alphas)

@@ -35,16 +35,22 @@ def sigmoid_scalar_only(x):
     return 1.0 / (1.0 + math.exp(-x))
 
 
-@valid("sigmoid")
+@mutant("sigmoid")
 def sigmoid_naive(x):
-    """The literal formula: overflows with a warning for x = -1000, but returns 0, not NaN."""
+    """The literal formula: e^720 overflows, so sigmoid(-720) is 0 instead of 2.2e-313."""
     return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
 
 
-@valid("sigmoid")
+@mutant("sigmoid")
 def sigmoid_via_tanh(x):
-    """sigma(x) = (1 + tanh(x / 2)) / 2: stable without any exp."""
+    """(1 + tanh(x / 2)) / 2: no overflow, but 1 + tanh cancels to 0 for x < -37."""
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=float)))
+
+
+@valid("sigmoid")
+def sigmoid_logaddexp(x):
+    """exp(-log(1 + e^-x)) with np.logaddexp: neither overflow nor cancellation."""
+    return np.exp(-np.logaddexp(0.0, -np.asarray(x, dtype=float)))
 
 
 @valid("sigmoid")
@@ -255,10 +261,16 @@ def relu_grad_heaviside(x):
     return np.heaviside(np.asarray(x, dtype=float), 0.0)
 
 
-@valid("relu_grad")
+@mutant("relu_grad")
 def relu_grad_boolean(x):
-    """The boolean mask x > 0 itself (True/False count as 1/0)."""
+    """The boolean mask x > 0 itself: True/False where the docstring promises 1.0/0.0."""
     return np.asarray(x) > 0
+
+
+@valid("relu_grad")
+def relu_grad_where(x):
+    """np.where(x > 0, 1.0, 0.0)."""
+    return np.where(np.asarray(x, dtype=float) > 0, 1.0, 0.0)
 
 
 # --- leaky_relu --------------------------------------------------------------------------
