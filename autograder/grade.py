@@ -42,10 +42,13 @@ AUTOGRADE_PREPROCESSORS = [InjectResults, IgnorePattern, ClearMetadataPreprocess
 
 
 def _pending(grades):
-    """The status of answers a person grades: their count and points, not a score of 0."""
+    """The status of answers a person has yet to grade ("" if none): their count and points,
+    never a score of 0."""
+    if not grades:
+        return ""
     points = sum(g.max_score for g in grades)
-    return (f"needs manual grading: {len(grades)} written answer{'s' * (len(grades) != 1)}, "
-            f"{points:g} points not yet in the score")
+    return (f"needs manual grading: {len(grades)} written answer{'s' * (len(grades) != 1)} "
+            f"({points:g} points) for the formgrader, not in this score")
 
 
 def _reason(result):
@@ -70,7 +73,9 @@ class ClassGrader:
         self.fonts = font_cache() if limits.enabled else {}
         self.release = nbformat.read(notebook(root, "release", assignment), as_version=4)
         with Gradebook(self.api.coursedir.db_url) as gradebook:
-            self.max_score = gradebook.find_assignment(assignment).max_score
+            # The tests' points: written answers a person grades are reported apart.
+            self.max_score = sum(cell.max_score for nb in gradebook.find_assignment(
+                assignment).notebooks for cell in nb.grade_cells if cell.cell_type == "code")
         self.submitted, self.noticed = {}, {}
 
     def submission(self, student):
@@ -123,17 +128,18 @@ class ClassGrader:
                 result, sha, None, status, flags, cells, sandboxed)
         with Gradebook(self.api.coursedir.db_url) as gradebook:
             submission = gradebook.find_submission(self.assignment, student)
-            score = submission.score
             grades = [g for nb in submission.notebooks for g in nb.grades]
-            pending = [g for g in grades if g.auto_score is None and g.manual_score is None]
-            failed = [g.name for g in grades if g not in pending and g.score < g.max_score]
+            written = [g for g in grades if g.cell_type != "code"]
+            score = sum(g.score for g in grades if g not in written)
+            failed = [g.name for g in grades if g not in written and g.score < g.max_score]
+            pending = _pending([g for g in written if g.manual_score is None])
             for g in grades:
-                cells.setdefault(g.name, {}).update(
-                    points=None if g in pending else g.score, max_points=g.max_score)
+                if g not in written:  # the tests; written answers are in the status
+                    cells.setdefault(g.name, {}).update(points=g.score, max_points=g.max_score)
         started = time.monotonic()
         status = result.status
         if pending:
-            status = ("" if status == "ok" else status + "; ") + _pending(pending)
+            status = ("" if status == "ok" else status + "; ") + pending
         try:
             problem = self.feedback.write(self.assignment, student)
             if problem:
