@@ -16,7 +16,8 @@ from autograder.reference import answered
 from autograder.verification import load_cases
 from tests import mutants
 from tests.contract import CONTRACT
-from tests.course_copy import ROOT, autograder, grades, graded_cells_only, read, submit
+from tests.course_copy import (ROOT, autograder, graded_cells_only, graded_ok, grades, read,
+                               submit)
 from tests.mutants.catalogue import REGISTRY
 from autograder.trusted_runner import bound_names
 from tests.reduced_course import Cells, make_reduced_course
@@ -151,7 +152,7 @@ def _variant_params(valid):
 
 def honest_status(status):
     """An honest mistake is graded and never flagged: flags are for tampering only."""
-    return status == "ok"
+    return graded_ok(status)
 
 
 @pytest.mark.parametrize("key", [pytest.param(k, marks=pytest.mark.xdist_group(k))
@@ -159,7 +160,7 @@ def honest_status(status):
 def test_reduced_course_gives_the_answers_full_marks(key, tmp_path_factory):
     rows, messages, log = graded_class(key, tmp_path_factory)
     row = rows[(CONTROL, CLASSES[key][0])]
-    assert row["status"] == "ok", f"the answers were not graded: {row['status']}\n{log}"
+    assert graded_ok(row["status"]), f"the answers were not graded: {row['status']}\n{log}"
     assert row["score"] == row["max_score"], (
         f"the answers scored {row['score']} of {row['max_score']} in a course reduced to "
         f"{sorted(CLASSES[key][1])}: {messages.get(CONTROL)}")
@@ -186,7 +187,7 @@ def test_mistake_loses_points(variant, tmp_path_factory):
 @pytest.mark.parametrize("variant", _variant_params(valid=True))
 def test_valid_alternative_earns_full_marks(variant, tmp_path_factory):
     row, failures, log = _verdict(variant, tmp_path_factory)
-    assert row["status"] == "ok", f"{variant.name} was not graded: {row['status']}\n{log}"
+    assert graded_ok(row["status"]), f"{variant.name} was not graded: {row['status']}\n{log}"
     assert not failures, (f"{variant.name} ({variant.description}) is correct but failed "
                           f"{failures}")
 

@@ -50,25 +50,4 @@ def cases(rng):
         found += [Case(function, (t, p), label=label) for label, t, p in _pairs(rng)]
     found += [Case("l1_loss_grad", (t, p), label=label) for label, t, p in _ties(rng)]
     found += [Case("l1_loss", (t, p), label=label) for label, t, p in _ties(rng)[:2]]
-    found += _normalize(rng)
     return found
-
-
-def _normalize(rng):
-    """Training and test inputs of other shapes and scales, a constant feature, lists."""
-    wide = rng.normal(loc=[3.0, -40.0, 1e4], scale=[0.5, 9.0, 300.0], size=(25, 3))
-    wide_test = rng.normal(loc=[3.0, -40.0, 1e4], scale=[0.5, 9.0, 300.0], size=(4, 3))
-    constant = rng.normal(size=(8, 2))
-    constant[:, 1] = -2.5
-    one = rng.uniform(-5.0, 20.0, size=12)
-    ints = rng.integers(-9, 10, size=(7, 2))
-    return [
-        Case("normalize_inputs", (wide, wide_test),
-             label="three features of very different scales"),
-        Case("normalize_inputs", (constant, rng.normal(size=(3, 2))),
-             label="a feature that is constant in the training data"),
-        Case("normalize_inputs", (one, rng.uniform(-5.0, 20.0, size=5)),
-             label="one feature, 1-D arrays"),
-        Case("normalize_inputs", (AsList(ints), AsList(ints[:2] + 1)),
-             label="nested lists of integers"),
-    ]
