@@ -108,7 +108,9 @@ def test_attack_earns_no_more_than_its_functions_earn(graded, attack):
     assert attack.least <= score <= attack.most, f"{attack.name}: {row}\n{log[-3000:]}"
     assert float(row["max_score"]) == 12, row
     assert (row["score"] != "") == attack.graded, f"{attack.name}: {row}"
-    if attack.status is not None:
+    if attack.status == "ok":  # 01's written answers wait for a person: graded_ok
+        assert graded_ok(row["status"]), row
+    elif attack.status is not None:
         assert row["status"] == attack.status, row
     for word in attack.says:
         assert word in row["status"], f"{attack.name}: status does not say {word!r}: {row}"
