@@ -307,6 +307,11 @@ def check(*, notebook, root=None, sandbox=None, log=print):
 
     if not source:
         notes.insert(0, VISIBLE_ONLY)
+    written = [nbgrader_meta(c).get("points") or 0 for c in prepared.cells
+               if c.cell_type != "code" and nbgrader_meta(c).get("grade")]
+    if written:
+        notes.append(f"{len(written)} written answer{'s' * (len(written) != 1)} "
+                     f"({sum(written):g} points) are graded by your instructor, not here")
     if reference is None:
         where = f"in {folder}" if folder else "here or in the folders above"
         notes.append(f"no source/ or release/ notebook of {assignment} {where}: the "

@@ -11,6 +11,7 @@ cell's line and the message, without the traceback through this module's code (s
 """
 
 import linecache
+import textwrap
 import traceback
 import warnings
 
@@ -63,11 +64,37 @@ def run(function, *args, **kwargs):
         described += [f"{k}={_describe(v)}" for k, v in kwargs.items()]
         call = f"{getattr(function, '__name__', 'function')}({', '.join(described)})"
         lists = any(isinstance(a, (list, tuple)) for a in [*args, *kwargs.values()])
-        advice = ""
-        if isinstance(error, TypeError) and lists:
-            advice = ("\nHint: inputs may be Python lists or tuples; convert them with "
-                      "np.asarray before using array arithmetic.")
-        raise AssertionError(f"{call} raised {type(error).__name__}: {error}{advice}") from error
+        advice = _advice(error, lists)
+        raise AssertionError(f"{call} raised {type(error).__name__}: {error}"
+                             + (f"\nHint: {advice}" if advice else "")) from error
+
+
+# Common exceptions and the mistakes that raise them: (type name, words of its message, advice).
+_EXCEPTION_ADVICE = (
+    ("ValueError", "truth value of an array",
+     "Python's max, min, if, and, or treat a whole array as one true/false value; "
+     "compare elementwise with NumPy (np.maximum, np.minimum, np.where)."),
+    ("TypeError", "only integer scalar arrays can be converted to a scalar index",
+     "a NumPy reduction such as np.max(a, b) reads its second argument as an axis; "
+     "the elementwise maximum of two arrays is a different function."),
+    ("TypeError", "cannot be interpreted as an integer",
+     "NumPy expected an integer (an axis, an index or a size) where your code passed "
+     "data: np.max(a, b) reads b as an axis."),
+    ("ValueError", "could not be broadcast together",
+     "two arrays' shapes do not line up: NumPy matches shapes from the last axis; "
+     "give the smaller array a length-1 axis where the other has an axis it lacks."),
+)
+
+
+def _advice(error, lists):
+    """The likely mistake behind a student's exception, or ""."""
+    for name, words, advice in _EXCEPTION_ADVICE:
+        if type(error).__name__ == name and words in str(error):
+            return advice
+    if isinstance(error, TypeError) and lists:
+        return ("inputs may be Python lists or tuples; convert them with np.asarray before "
+                "using array arithmetic.")
+    return ""
 
 
 def _short(value, limit=400):
@@ -368,6 +395,9 @@ def expect_reductions(function, args, per_example, *, call, kwargs=None, mistake
 # evalue stay AssertionError and the message, so nbgrader fails the cell as before.
 _SOURCE = run.__code__.co_filename
 _MAX_SHOWN_LINES = 6
+# nbgrader's Validate cuts every line beyond its Validator.width (90) less its indent and
+# "...": a failure's message is wrapped to fit, so Validate shows what the cell shows.
+_MESSAGE_WIDTH = 80
 _RED, _GREEN, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[0m"
 
 
@@ -433,8 +463,18 @@ def _short_traceback(shell, value, tb):
         shown += [*shell.InteractiveTB.structured_traceback(type(cause), cause, beyond), ""]
     statement = _failing_statement(shell, tb)
     shown += [*statement, ""] if statement else []
-    shown.append(f"{_RED}{type(value).__name__}{_RESET}: {value}")
+    name = type(value).__name__
+    message = _wrapped(f"{name}: {value}")
+    shown.append(f"{_RED}{name}{_RESET}{message[len(name):]}")
     return shown
+
+
+def _wrapped(text):
+    """``text`` with every line longer than _MESSAGE_WIDTH broken at spaces."""
+    return "\n".join(
+        textwrap.fill(line, _MESSAGE_WIDTH, subsequent_indent="    ", break_long_words=False,
+                      break_on_hyphens=False) if len(line) > _MESSAGE_WIDTH else line
+        for line in str(text).splitlines())
 
 
 def _show_failure(shell, etype, value, tb, tb_offset=None):

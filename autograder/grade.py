@@ -43,6 +43,16 @@ AUTOGRADE_PREPROCESSORS = [InjectResults, IgnorePattern, ClearMetadataPreprocess
                            SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 
 
+def _pending(grades):
+    """The status of answers a person has yet to grade ("" if none): their count and points,
+    never a score of 0."""
+    if not grades:
+        return ""
+    points = sum(g.max_score for g in grades)
+    return (f"needs manual grading: {len(grades)} written answer{'s' * (len(grades) != 1)} "
+            f"({points:g} points) for the formgrader, not in this score")
+
+
 def _reason(result):
     """The most telling line of a failed nbgrader call."""
     text = (result.get("error") or "") + "\n" + (result.get("log") or "")
@@ -66,7 +76,9 @@ class ClassGrader:
         self.release = nbformat.read(notebook(root, "release", assignment), as_version=4)
         self.due = deadlines.record(self.api, assignment)
         with Gradebook(self.api.coursedir.db_url) as gradebook:
-            self.max_score = gradebook.find_assignment(assignment).max_score
+            # The tests' points: written answers a person grades are reported apart.
+            self.max_score = sum(cell.max_score for nb in gradebook.find_assignment(
+                assignment).notebooks for cell in nb.grade_cells if cell.cell_type == "code")
         self.submitted, self.noticed = {}, {}
 
     def clear(self, student):
@@ -128,14 +140,19 @@ class ClassGrader:
         with Gradebook(self.api.coursedir.db_url) as gradebook:
             submission = gradebook.find_submission(self.assignment, student)
             penalty = sum(nb.late_submission_penalty or 0 for nb in submission.notebooks)
-            score = max(submission.score - penalty, 0)
             late = deadlines.describe(submission.total_seconds_late, penalty)
             grades = [g for nb in submission.notebooks for g in nb.grades]
-            failed = [g.name for g in grades if g.score < g.max_score]
+            written = [g for g in grades if g.cell_type != "code"]
+            score = max(sum(g.score for g in grades if g not in written) - penalty, 0)
+            failed = [g.name for g in grades if g not in written and g.score < g.max_score]
+            pending = _pending([g for g in written if g.manual_score is None])
             for g in grades:
-                cells.setdefault(g.name, {}).update(points=g.score, max_points=g.max_score)
+                if g not in written:  # the tests; written answers are in the status
+                    cells.setdefault(g.name, {}).update(points=g.score, max_points=g.max_score)
         started = time.monotonic()
         status = result.status
+        if pending:
+            status = ("" if status == "ok" else status + "; ") + pending
         try:
             problem = self.feedback.write(self.assignment, student)
             if problem:

@@ -13,7 +13,7 @@ from . import grades_csv, grading_log, mistakes, roster, similarity
 from .course import notebook
 
 STATUSES = ("ok", "timeout", "memory limit", "file size limit", "crashed", "not graded",
-            "no submission", "error")
+            "no submission", "needs manual grading", "error")
 _WHERE = re.compile(r" \([^()]*\)$")
 MESSAGE_CHARS = 600  # of a failed cell's feedback message, in the report
 

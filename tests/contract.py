@@ -10,7 +10,7 @@ CONTRACT = {
     ],
     "03_activations": [
         "sigmoid", "sigmoid_grad", "tanh", "tanh_grad", "relu", "relu_grad", "leaky_relu",
-        "leaky_relu_grad", "prelu", "prelu_grad", "maxout",
+        "leaky_relu_grad", "prelu", "prelu_grad", "maxout", "normalize_inputs",
     ],
     "04_initialization": [
         "init_zeros", "init_normal", "init_xavier", "init_kaiming", "forward_activations",

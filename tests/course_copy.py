@@ -32,6 +32,12 @@ def make_course(folder, assignments):
     return folder
 
 
+def graded_ok(status):
+    """Graded with nothing wrong: "ok", or "ok" but for the written answers that a person
+    grades in the formgrader ("needs manual grading: ...")."""
+    return status == "ok" or status.startswith("needs manual grading: ")
+
+
 def read(stage, assignment, root=ROOT):
     """The notebook of ``assignment`` in ``stage`` (source, release or solutions)."""
     return nbformat.read(root / stage / assignment / f"{assignment}.ipynb", as_version=4)

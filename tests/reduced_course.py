@@ -34,11 +34,12 @@ def _read_names(source):
 
 
 class Cells:
-    """The nbgrader cells of an assignment's ``source``, with what each binds, reads and
-    calls (``cases``: its verification cases, which call their cell's function)."""
+    """The nbgrader code cells of an assignment's ``source`` (written answers, graded by a
+    person, are left out), with what each binds, reads and calls (``cases``: its
+    verification cases, which call their cell's function)."""
 
     def __init__(self, source, cases):
-        cells = [c for c in source.cells if nbgrader_meta(c)]
+        cells = [c for c in source.cells if nbgrader_meta(c) and c.cell_type == "code"]
         self.ids = [nbgrader_meta(c)["grade_id"] for c in cells]
         self.roles = [role(c) for c in cells]
         self.binds = [bound_names(c.source) for c in cells]

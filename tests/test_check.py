@@ -74,6 +74,7 @@ def test_a_full_notebook_earns_every_point(course, editions, tmp_path):
     assert [t.grade_id for t in report.tests] == TESTS
     assert report.exit_code == 0 and report.verified and report.hidden_tests
     assert VISIBLE_ONLY not in report.text
+    assert "2 written answers (4 points) are graded by your instructor" in report.text
 
 
 def test_a_partial_notebook_names_the_failing_tests(course, editions, tmp_path):

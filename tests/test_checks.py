@@ -22,6 +22,36 @@ def test_run_silences_numpy_warnings():
         assert run(naive_sigmoid, [-1000.0])[0] == 0.0
 
 
+def _relu_np_max(x):
+    return np.max(0, np.asarray(x, dtype=float))
+
+
+def _relu_python_max(x):
+    return max(0, np.asarray(x, dtype=float))
+
+
+def _maxout_unbroadcast_bias(x, W, b):
+    return (np.asarray(x) @ np.asarray(W) + np.asarray(b)).max(axis=0)
+
+
+def _add_lists(a, b):
+    return a - b
+
+
+@pytest.mark.parametrize("function, args, words", [
+    (_relu_np_max, ([-2.0, 0.5],), "reads its second argument as an axis"),
+    (_relu_np_max, (np.array([-2.0, 0.5]),), "reads its second argument as an axis"),
+    (_relu_python_max, ([-2.0, 0.5],), "Python's max, min, if, and, or"),
+    (_maxout_unbroadcast_bias, (np.ones((3, 2)), np.ones((2, 2, 1)), np.zeros((2, 1))),
+     "NumPy matches shapes from the last axis"),
+    (_add_lists, ([1.0], [2.0]), "convert them with np.asarray"),
+])
+def test_run_names_the_mistake_behind_a_common_exception(function, args, words):
+    with pytest.raises(AssertionError) as raised:
+        run(function, *args)
+    assert "\nHint: " in str(raised.value) and words in str(raised.value), str(raised.value)
+
+
 def test_run_lets_not_implemented_through():
     def unanswered(x):
         raise NotImplementedError()

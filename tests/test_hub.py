@@ -233,6 +233,13 @@ def seconds_late(hub, student):
         return gradebook.find_submission(A, student).total_seconds_late
 
 
+def written_points():
+    """The points of the written answers a person grades: nbgrader's page counts them in
+    its maximum (at 0 until graded), `autograder grade`'s score leaves them out."""
+    return sum(c.metadata.nbgrader["points"] for c in read("source", A).cells
+               if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("grade"))
+
+
 def feedback_expected(hub, student):
     """(score, max score, failure messages) of ``student`` from the instructor's grading."""
     with (hub.course / "autograder_grades.csv").open(newline="") as handle:
@@ -315,7 +322,7 @@ def class_cycle(browser, hub, screenshot, instructor, students):
         [html] = (hub.home(student) / A / "feedback").glob(f"*/{A}.html")
         page.goto(f"{hub.base}/user/{student}/files/{html.relative_to(hub.home(student))}")
         text = page.locator("body")
-        expect(text).to_contain_text(f"{A} (Score: {score} / {max_score})")
+        expect(text).to_contain_text(f"{A} (Score: {score} / {max_score + written_points()})")
         messages = [m.strip().splitlines()[0] for m in failed.values() if m and m.strip()]
         assert len(messages) == len(failed), f"a failed test without a message: {failed}"
         for message in messages:

@@ -240,3 +240,38 @@ def test_an_explorer_greys_out_idle_controls_and_shows_the_last_of_rapid_changes
         timeout=scaled(LOAD))
     assert figure.get_attribute("src") == sigmoid, "an earlier setting's figure came last"
     expect(slope).to_have_attribute("contenteditable", "false")
+
+
+def test_written_answers_appear_in_the_formgrader_with_their_points(lab, browser_page, tmp_path):
+    """A graded submission of 01 opened in nbgrader's formgrader: each written answer of the
+    source (a manually graded markdown cell) has its score box and its points."""
+    from nbgrader.api import Gradebook
+    from playwright.sync_api import expect
+
+    from autograder import sandbox
+    from autograder.cells import nbgrader_meta
+    from autograder.reference import answered
+    from tests.course_copy import autograder, graded_cells_only, make_course, read, submit
+
+    course = make_course(tmp_path / "course", [ASSIGNMENT])
+    written = {nbgrader_meta(c)["grade_id"]: nbgrader_meta(c)["points"]
+               for c in read("source", ASSIGNMENT).cells
+               if c.cell_type == "markdown" and nbgrader_meta(c).get("grade")}
+    assert len(written) >= 2, written
+    shutil.copytree(ROOT / "release", course / "release")
+    answers = graded_cells_only(answered(read("release", ASSIGNMENT), read("source", ASSIGNMENT)))
+    submit(course, "ada", ASSIGNMENT, answers)
+    graded = autograder("grade", ASSIGNMENT, "--jobs", "1",
+                        *([] if sandbox.available() else ["--no-sandbox"]), root=course)
+    assert graded.returncode == 0, graded.stdout + graded.stderr
+    assert "needs manual grading: 2 written answers" in graded.stdout, graded.stdout
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        submission = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, "ada").id
+
+    base = lab(course, "").split("/lab/")[0]
+    page = browser_page
+    page.goto(f"{base}/formgrader/submissions/{submission}/?token={TOKEN}")
+    for grade_id, points in written.items():
+        box = page.locator(f"input.score#{grade_id}")
+        expect(box).to_be_visible(timeout=LOAD)
+        expect(box.locator("xpath=..")).to_contain_text(f"/ {float(points)}")

@@ -17,7 +17,8 @@ from autograder.reference import answered
 from autograder.verification import load_cases
 from tests import mutants
 from tests.contract import CONTRACT
-from tests.course_copy import ROOT, autograder, grades, graded_cells_only, read, submit
+from tests.course_copy import (ROOT, autograder, graded_cells_only, graded_ok, grades, read,
+                               submit)
 from tests.mutants.catalogue import REGISTRY
 from autograder.trusted_runner import bound_names
 from tests.reduced_course import Cells, make_reduced_course
@@ -143,7 +144,7 @@ def _attributed(variant, row, failures):
     """Whether the pack's verdict on ``variant`` is its own: the pack was graded, and a
     mistake failed a cell of its own (its verdict then counts only those), or a valid
     alternative failed no cell it reaches."""
-    if row["status"] != "ok":
+    if not graded_ok(row["status"]):
         return False
     if variant.valid:
         return not failures
@@ -212,14 +213,14 @@ def _variant_params(valid):
 
 def honest_status(status):
     """An honest mistake is graded and never flagged: flags are for tampering only."""
-    return status == "ok"
+    return graded_ok(status)
 
 
 @pytest.mark.parametrize("key", [pytest.param(k, marks=pytest.mark.xdist_group(k))
                                  for k in CLASSES])
 def test_reduced_course_gives_the_answers_full_marks(key, tmp_path_factory):
     _, (row, failures, log) = graded_class(key, tmp_path_factory)
-    assert row["status"] == "ok", f"the answers were not graded: {row['status']}\n{log}"
+    assert graded_ok(row["status"]), f"the answers were not graded: {row['status']}\n{log}"
     assert row["score"] == row["max_score"], (
         f"the answers scored {row['score']} of {row['max_score']} in a course reduced to "
         f"{sorted(CLASSES[key][1])}: {failures}")
@@ -245,7 +246,7 @@ def test_mistake_loses_points(variant, tmp_path_factory):
 @pytest.mark.parametrize("variant", _variant_params(valid=True))
 def test_valid_alternative_earns_full_marks(variant, tmp_path_factory):
     row, failures, log = _verdict(variant, tmp_path_factory)
-    assert row["status"] == "ok", f"{variant.name} was not graded: {row['status']}\n{log}"
+    assert graded_ok(row["status"]), f"{variant.name} was not graded: {row['status']}\n{log}"
     assert not failures, (f"{variant.name} ({variant.description}) is correct but failed "
                           f"{failures}")
 

@@ -13,8 +13,8 @@ from autograder.cells import nbgrader_meta
 from autograder.check import restore
 from autograder.execute import execute
 from autograder.reference import answered
-from tests.course_copy import (NEEDS_BWRAP, autograder, graded_cells_only, grades, make_course,
-                               read, submit)
+from tests.course_copy import (NEEDS_BWRAP, autograder, graded_cells_only, graded_ok, grades,
+                               make_course, read, submit)
 from tests.mutants import classification_losses, initialization  # noqa: F401 - registers
 from tests.mutants.catalogue import REGISTRY
 from tests.submissions.styles import STYLES_02, STYLES_04, Student
@@ -84,12 +84,13 @@ def notebooks(assignment):
 
 def nbclient_score(nb, source):
     """The score of a plain nbclient execution of ``nb`` with the source's tests restored:
-    a grade cell earns its points when it shows no error."""
+    a grade cell (code: written answers are graded by a person) earns its points when it
+    shows no error."""
     prepared = restore(nb, source)
     with tempfile.TemporaryDirectory() as folder:
         execute(prepared, cwd=folder, timeout=300)
     return sum(float(nbgrader_meta(c).get("points") or 0) for c in prepared.cells
-               if nbgrader_meta(c).get("grade") and not any(
+               if c.cell_type == "code" and nbgrader_meta(c).get("grade") and not any(
                    o.output_type == "error" for o in c.get("outputs", [])))
 
 
@@ -120,7 +121,7 @@ def test_each_honest_student_gets_exactly_the_rubric_and_no_flag(assignment, tmp
     wrong = {}
     for student, score in expected.items():
         row = rows[(student, assignment)]
-        if float(row["score"]) != score or row["status"] != "ok":
+        if float(row["score"]) != score or not graded_ok(row["status"]):
             wrong[student] = (row["score"], score, row["status"], row["failed_tests"])
     assert not wrong, f"graded (score, rubric, status, failed) differ: {wrong}"
 

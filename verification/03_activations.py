@@ -77,10 +77,34 @@ def cases(rng):
     found = []
     for function in ("sigmoid", "sigmoid_grad", "tanh", "tanh_grad", "relu", "relu_grad"):
         found += _elementwise(rng, function)
+    tail = -np.concatenate([rng.uniform(40.0, 700.0, size=3), rng.uniform(712.0, 740.0, size=3)])
+    found.append(Case("sigmoid", (tail,), atol=0.0,
+                      label="far negative values, compared to their last digits"))
     alphas = [0.2, None, 0.75, np.float64(0.3), 0.0, 0.95]
     found += _with_alpha(rng, "leaky_relu", alphas)
     found += _with_alpha(rng, "leaky_relu_grad", alphas)
     found += _prelu(rng, "prelu")
     found += _prelu(rng, "prelu_grad")
     found += _maxout(rng)
+    found += _normalize(rng)
     return found
+
+
+def _normalize(rng):
+    """Training and test inputs of other shapes and scales, a constant feature, lists."""
+    wide = rng.normal(loc=[3.0, -40.0, 1e4], scale=[0.5, 9.0, 300.0], size=(25, 3))
+    wide_test = rng.normal(loc=[3.0, -40.0, 1e4], scale=[0.5, 9.0, 300.0], size=(4, 3))
+    constant = rng.normal(size=(8, 2))
+    constant[:, 1] = -2.5
+    one = rng.uniform(-5.0, 20.0, size=12)
+    ints = rng.integers(-9, 10, size=(7, 2))
+    return [
+        Case("normalize_inputs", (wide, wide_test),
+             label="three features of very different scales"),
+        Case("normalize_inputs", (constant, rng.normal(size=(3, 2))),
+             label="a feature that is constant in the training data"),
+        Case("normalize_inputs", (one, rng.uniform(-5.0, 20.0, size=5)),
+             label="one feature, 1-D arrays"),
+        Case("normalize_inputs", (AsList(ints), AsList(ints[:2] + 1)),
+             label="nested lists of integers"),
+    ]

@@ -35,16 +35,22 @@ def sigmoid_scalar_only(x):
     return 1.0 / (1.0 + math.exp(-x))
 
 
-@valid("sigmoid")
+@mutant("sigmoid")
 def sigmoid_naive(x):
-    """The literal formula: overflows with a warning for x = -1000, but returns 0, not NaN."""
+    """The literal formula: e^720 overflows, so sigmoid(-720) is 0 instead of 2.2e-313."""
     return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
 
 
-@valid("sigmoid")
+@mutant("sigmoid")
 def sigmoid_via_tanh(x):
-    """sigma(x) = (1 + tanh(x / 2)) / 2: stable without any exp."""
+    """(1 + tanh(x / 2)) / 2: no overflow, but 1 + tanh cancels to 0 for x < -37."""
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=float)))
+
+
+@valid("sigmoid")
+def sigmoid_logaddexp(x):
+    """exp(-log(1 + e^-x)) with np.logaddexp: neither overflow nor cancellation."""
+    return np.exp(-np.logaddexp(0.0, -np.asarray(x, dtype=float)))
 
 
 @valid("sigmoid")
@@ -255,10 +261,16 @@ def relu_grad_heaviside(x):
     return np.heaviside(np.asarray(x, dtype=float), 0.0)
 
 
-@valid("relu_grad")
+@mutant("relu_grad")
 def relu_grad_boolean(x):
-    """The boolean mask x > 0 itself (True/False count as 1/0)."""
+    """The boolean mask x > 0 itself: True/False where the docstring promises 1.0/0.0."""
     return np.asarray(x) > 0
+
+
+@valid("relu_grad")
+def relu_grad_where(x):
+    """np.where(x > 0, 1.0, 0.0)."""
+    return np.where(np.asarray(x, dtype=float) > 0, 1.0, 0.0)
 
 
 # --- leaky_relu --------------------------------------------------------------------------
@@ -525,3 +537,75 @@ def maxout_stack_last(x, W, b):
     """Stacks the pieces on a last axis (N, M, K) and takes the max there."""
     x, W, b = np.asarray(x, dtype=float), np.asarray(W, dtype=float), np.asarray(b, dtype=float)
     return np.stack([x @ W[k] + b[k] for k in range(len(W))], axis=-1).max(axis=-1)
+
+
+# normalize_inputs ------------------------------------------------------------------------
+@mutant("normalize_inputs")
+def normalize_inputs_own_statistics(x_train, x_test):
+    """Standardizes the test inputs with their own mean and std, not the training ones."""
+    def standardize(x):
+        x = np.asarray(x, dtype=float)
+        std = x.std(axis=0)
+        return (x - x.mean(axis=0)) / np.where(std > 0, std, 1.0)
+    return standardize(x_train), standardize(x_test)
+
+
+@mutant("normalize_inputs")
+def normalize_inputs_no_axis(x_train, x_test):
+    """One mean and one std over all features together (no axis=0)."""
+    a, b = np.asarray(x_train, dtype=float), np.asarray(x_test, dtype=float)
+    return (a - a.mean()) / a.std(), (b - a.mean()) / a.std()
+
+
+@mutant("normalize_inputs")
+def normalize_inputs_ddof1(x_train, x_test):
+    """The sample standard deviation (ddof=1) instead of np.std's default."""
+    a, b = np.asarray(x_train, dtype=float), np.asarray(x_test, dtype=float)
+    std = a.std(axis=0, ddof=1)
+    std = np.where(std > 0, std, 1.0)
+    return (a - a.mean(axis=0)) / std, (b - a.mean(axis=0)) / std
+
+
+@mutant("normalize_inputs")
+def normalize_inputs_center_only(x_train, x_test):
+    """Centres but never divides by the standard deviation."""
+    a, b = np.asarray(x_train, dtype=float), np.asarray(x_test, dtype=float)
+    return a - a.mean(axis=0), b - a.mean(axis=0)
+
+
+@mutant("normalize_inputs")
+def normalize_inputs_zero_std(x_train, x_test):
+    """Divides by a zero std for a constant feature: NaN (0 / 0) there."""
+    a, b = np.asarray(x_train, dtype=float), np.asarray(x_test, dtype=float)
+    return (a - a.mean(axis=0)) / a.std(axis=0), (b - a.mean(axis=0)) / a.std(axis=0)
+
+
+@mutant("normalize_inputs")
+def normalize_inputs_in_place(x_train, x_test):
+    """Standardizes the training array in place (the caller's array changes)."""
+    a, b = np.asarray(x_train, dtype=float), np.asarray(x_test, dtype=float)
+    mean, std = a.mean(axis=0), a.std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+    a -= mean
+    a /= std
+    return a, (b - mean) / std
+
+
+@valid("normalize_inputs")
+def normalize_inputs_keepdims(x_train, x_test):
+    """Statistics with keepdims=True; a 1-D input handled by the same broadcasting."""
+    a, b = np.array(x_train, dtype=float), np.array(x_test, dtype=float)
+    mean = a.mean(axis=0, keepdims=True)
+    std = a.std(axis=0, keepdims=True)
+    std[std == 0] = 1.0
+    return (a - mean) / std, (b - mean) / std
+
+
+@valid("normalize_inputs")
+def normalize_inputs_by_hand(x_train, x_test):
+    """The mean and the variance written out as sums, and a tuple of two lists."""
+    a, b = np.asarray(x_train, dtype=float), np.asarray(x_test, dtype=float)
+    mean = np.sum(a, axis=0) / len(a)
+    std = np.sqrt(np.sum((a - mean) ** 2, axis=0) / len(a))
+    std = np.where(std == 0, 1.0, std)
+    return ((a - mean) / std).tolist(), ((b - mean) / std).tolist()

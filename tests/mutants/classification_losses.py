@@ -245,6 +245,13 @@ def binary_cross_entropy_with_logits_relu_form(s, y):
 
 
 @valid("binary_cross_entropy_with_logits")
+def binary_cross_entropy_with_logits_logaddexp(s, y):
+    """np.logaddexp(0, s) - y s: cancels for y = 1 and a large s, within every tolerance."""
+    s, y = np.asarray(s, dtype=float), np.asarray(y, dtype=float)
+    return float(np.mean(np.logaddexp(0.0, s) - y * s))
+
+
+@valid("binary_cross_entropy_with_logits")
 def binary_cross_entropy_with_logits_per_label(s, y):
     """np.where over the labels: logaddexp(0, -s) for class 1, logaddexp(0, s) for class 0."""
     s, y = np.asarray(s, dtype=float), np.asarray(y)
