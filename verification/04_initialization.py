@@ -43,12 +43,13 @@ def _scaled(function, variance):
 
 
 def _scale_sweep(rng):
-    """Non-square networks, tanh, ReLU and sin, a scale 0, inputs once as nested lists."""
+    """Non-square networks, tanh, ReLU and sin, a scale 0, inputs once as nested lists; at
+    least two scales each, so that a list of rows reads as one (S, L) result."""
     found = []
     for widths, name, scales, as_list, label in [
             ([5, 7, 3, 4], "tanh", [0.05, 0.5, 5.0], False, "three tanh layers, three scales"),
             ([4, 8, 8, 2], "relu", [0.0, 1.0, 3.0], False, "three ReLU layers, a scale zero"),
-            ([6, 6, 6, 6, 6], "sin", [0.7], False, "four sin layers, one scale"),
+            ([6, 6, 6, 6, 6], "sin", [0.7, 1.3], False, "four sin layers, two scales"),
             ([3, 5, 2], "tanh", [0.2, 2.0], True, "x and the weights as nested lists"),
             ([10] * 11, "relu", list(np.logspace(-1, 1, 4)), False, "ten square ReLU layers")]:
         x = rng.normal(size=(9, widths[0]))
