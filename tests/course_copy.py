@@ -44,6 +44,13 @@ def graded_cells_only(nb):
     return nb
 
 
+def written_points(nb):
+    """The points of ``nb``'s written answers: markdown cells a person grades, which
+    autograding leaves at 0 (they count in an assignment's max_score)."""
+    return sum(float(nbgrader_meta(c).get("points") or 0) for c in nb.cells
+               if nbgrader_meta(c).get("grade") and c.cell_type == "markdown")
+
+
 def submit(root, student, assignment, nb=None, raw=None, name=None):
     """Put a notebook (or raw bytes) into submitted/<student>/<assignment>/."""
     folder = Path(root) / "submitted" / student / assignment

@@ -38,7 +38,8 @@ class Cells:
     calls (``cases``: its verification cases, which call their cell's function)."""
 
     def __init__(self, source, cases):
-        cells = [c for c in source.cells if nbgrader_meta(c)]
+        # Written answers (markdown, graded by hand) hold no code and no test reads them.
+        cells = [c for c in source.cells if nbgrader_meta(c) and c.cell_type == "code"]
         self.ids = [nbgrader_meta(c)["grade_id"] for c in cells]
         self.roles = [role(c) for c in cells]
         self.binds = [bound_names(c.source) for c in cells]
