@@ -13,7 +13,7 @@ CONTRACT = {
         "leaky_relu_grad", "prelu", "prelu_grad", "maxout", "normalize_inputs",
     ],
     "04_initialization": [
-        "init_zeros", "init_normal", "init_xavier", "init_kaiming", "forward_activations",
-        "activation_stats", "backward_weights",
+        "init_zeros", "init_normal", "init_xavier", "init_kaiming", "init_glorot",
+        "forward_activations", "activation_stats", "backward_weights", "scale_sweep",
     ],
 }

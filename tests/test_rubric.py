@@ -130,5 +130,5 @@ def test_each_honest_student_gets_exactly_the_rubric_and_no_flag(assignment, tmp
 def test_the_mistakes_lose_points_and_the_styles_keep_them(assignment, tmp_path_factory):
     rows, expected = graded(assignment, tmp_path_factory)
     for student, score in expected.items():
-        full = float(rows[(student, assignment)]["max_score"])
+        full = float(rows[(student, assignment)]["max_score"])  # the tests' points only
         assert (score < full) == student.startswith("mistake_"), (student, score, full)

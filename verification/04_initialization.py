@@ -33,10 +33,33 @@ def _init_normal():
 
 
 def _scaled(function, variance):
+    """Two large cases of a Gaussian initializer whose variance is variance(n_in, n_out)."""
     found = []
     for n_in, n_out, seed in [(250, 480, 71), (np.int64(1500), np.int64(70), 74)]:
         found.append(Case(function, (n_in, n_out, Seed(seed)), check="gaussian",
-                          std=float(np.sqrt(variance / n_in)), label=f"a ({n_in}, {n_out}) layer"))
+                          std=float(np.sqrt(variance(n_in, n_out))),
+                          label=f"a ({n_in}, {n_out}) layer"))
+    return found
+
+
+def _scale_sweep(rng):
+    """Non-square networks, tanh, ReLU and sin, a scale 0, inputs once as nested lists; at
+    least two scales each, so that a list of rows reads as one (S, L) result. Every layer has
+    >= 2e4 entries and the check an rtol of 1e-4, as for activation_stats: a scale_sweep built
+    on an activation_stats with ddof=1 passes."""
+    found = []
+    for widths, name, scales, as_list, label in [
+            ([100, 120, 100, 110], "tanh", [0.01, 0.1, 1.0], False, "three tanh layers"),
+            ([100, 150, 100], "relu", [0.0, 0.15, 0.5], False, "two ReLU layers, a scale zero"),
+            ([100, 100, 100, 100], "sin", [0.07, 0.13], False, "three sin layers, two scales"),
+            ([100, 100, 120], "tanh", [0.02, 0.2], True, "x and the weights as nested lists"),
+            ([100] * 6, "relu", [0.1, 0.3], False, "five square ReLU layers")]:
+        x = rng.normal(size=(200, widths[0]))
+        unit = [rng.standard_normal((a, b)) for a, b in zip(widths[:-1], widths[1:], strict=True)]
+        if as_list:
+            x, unit = AsList(x), [AsList(W) for W in unit]
+        found.append(Case("scale_sweep", (x, unit, scales, Func(name)), rtol=1e-4, atol=1e-12,
+                          label=label))
     return found
 
 
@@ -109,6 +132,9 @@ def _backward_weights(rng):
 
 def cases(rng):
     """The cases of every contract function of 04_initialization."""
-    return [*_init_zeros(), *_init_normal(), *_scaled("init_xavier", 1.0),
-            *_scaled("init_kaiming", 2.0), *_forward_activations(rng), *_activation_stats(rng),
-            *_backward_weights(rng)]
+    return [*_init_zeros(), *_init_normal(),
+            *_scaled("init_xavier", lambda n_in, n_out: 1 / n_in),
+            *_scaled("init_kaiming", lambda n_in, n_out: 2 / n_in),
+            *_scaled("init_glorot", lambda n_in, n_out: 2 / (n_in + n_out)),
+            *_forward_activations(rng), *_activation_stats(rng), *_backward_weights(rng),
+            *_scale_sweep(rng)]

@@ -87,6 +87,11 @@ def init_normal_transposed(n_in, n_out, std, rng):
     """Shape (n_out, n_in)."""
     return rng.normal(0.0, std, size=(n_out, n_in))
 
+@mutant("init_normal")
+def init_normal_std_as_mean(n_in, n_out, std, rng):
+    """rng.normal(std, size=...): std passed as loc, the mean, with the default scale 1."""
+    return rng.normal(std, size=(n_in, n_out))
+
 
 @valid("init_normal")
 def init_normal_standard_normal(n_in, n_out, std, rng):
@@ -217,6 +222,69 @@ def init_kaiming_standard_normal(n_in, n_out, rng):
 def init_kaiming_from_xavier(n_in, n_out, rng):
     """sqrt(2) times the notebook's init_xavier."""
     return np.sqrt(2) * init_xavier(n_in, n_out, rng)
+
+
+# init_glorot -----------------------------------------------------------------------------
+@mutant("init_glorot")
+def init_glorot_forward_only(n_in, n_out, rng):
+    """Variance 1/n_in: the forward condition alone (init_xavier)."""
+    return rng.normal(0.0, np.sqrt(1.0 / n_in), size=(n_in, n_out))
+
+
+@mutant("init_glorot")
+def init_glorot_backward_only(n_in, n_out, rng):
+    """Variance 1/n_out: the backward condition alone."""
+    return rng.normal(0.0, np.sqrt(1.0 / n_out), size=(n_in, n_out))
+
+
+@mutant("init_glorot")
+def init_glorot_no_two(n_in, n_out, rng):
+    """Variance 1/(n_in + n_out): the factor 2 of the average width is missing."""
+    return rng.normal(0.0, np.sqrt(1.0 / (n_in + n_out)), size=(n_in, n_out))
+
+
+@mutant("init_glorot")
+def init_glorot_variance_as_std(n_in, n_out, rng):
+    """Passes the variance 2/(n_in + n_out) as rng.normal's scale."""
+    return rng.normal(0.0, 2.0 / (n_in + n_out), size=(n_in, n_out))
+
+
+@mutant("init_glorot")
+def init_glorot_product(n_in, n_out, rng):
+    """Variance 2/(n_in n_out): a product where the average of the widths belongs."""
+    return rng.normal(0.0, np.sqrt(2.0 / (n_in * n_out)), size=(n_in, n_out))
+
+
+@mutant("init_glorot")
+def init_glorot_uniform(n_in, n_out, rng):
+    """Glorot's uniform form U(-sqrt(6/(n_in+n_out)), +...): right variance, not a Gaussian."""
+    bound = np.sqrt(6.0 / (n_in + n_out))
+    return rng.uniform(-bound, bound, size=(n_in, n_out))
+
+
+@mutant("init_glorot")
+def init_glorot_transposed(n_in, n_out, rng):
+    """Shape (n_out, n_in)."""
+    return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=(n_out, n_in))
+
+
+@mutant("init_glorot")
+def init_glorot_global_random(n_in, n_out, rng):
+    """np.random instead of rng: not reproducible from the seed."""
+    return np.random.randn(n_in, n_out) * np.sqrt(2.0 / (n_in + n_out))
+
+
+@valid("init_glorot")
+def init_glorot_standard_normal(n_in, n_out, rng):
+    """rng.standard_normal times sqrt(2 / (n_in + n_out)), computed from the mean width."""
+    mean_width = (n_in + n_out) / 2
+    return rng.standard_normal((n_in, n_out)) / np.sqrt(mean_width)
+
+
+@valid("init_glorot")
+def init_glorot_via_init_normal(n_in, n_out, rng):
+    """Reuses init_normal."""
+    return init_normal(n_in, n_out, (2 / (n_in + n_out)) ** 0.5, rng)
 
 
 # forward_activations ---------------------------------------------------------------------
@@ -470,6 +538,19 @@ def backward_weights_mean_again(x, weights, outputs, upstream, activation_grad):
     return grads
 
 
+@mutant("backward_weights")
+def backward_weights_changes_outputs(x, weights, outputs, upstream, activation_grad):
+    """Puts x at the front of the caller's outputs list to index the layers' inputs: the
+    gradients are right, but the caller's list grows by one array."""
+    outputs.insert(0, np.asarray(x, dtype=float))
+    grad_h, grads = np.asarray(upstream, dtype=float), [None] * len(weights)
+    for k in reversed(range(len(weights))):
+        grad_s = grad_h * activation_grad(outputs[k + 1])
+        grads[k] = outputs[k].T @ grad_s
+        grad_h = grad_s @ weights[k].T
+    return grads
+
+
 @valid("backward_weights")
 def backward_weights_einsum_prepend(x, weights, outputs, upstream, activation_grad):
     """np.einsum for both products over reversed lists; the result list grows at the front."""
@@ -494,3 +575,104 @@ def backward_weights_per_example(x, weights, outputs, upstream, activation_grad)
             totals[k] += np.outer(x[n] if k == 0 else outputs[k - 1][n], grad_s)
             grad_h = np.dot(weights[k], grad_s)
     return tuple(totals)
+
+
+# scale_sweep -----------------------------------------------------------------------------
+@mutant("scale_sweep")
+def scale_sweep_squared(x, unit_weights, scales, activation):
+    """Multiplies the weights by scale ** 2, as if the scale were a variance."""
+    rows = []
+    for scale in scales:
+        weights = [scale ** 2 * np.asarray(W, dtype=float) for W in unit_weights]
+        rows.append(activation_stats(forward_activations(x, weights, activation))[1])
+    return np.array(rows)
+
+
+@mutant("scale_sweep")
+def scale_sweep_transposed(x, unit_weights, scales, activation):
+    """One row per layer and one column per scale."""
+    rows = []
+    for scale in scales:
+        weights = [scale * np.asarray(W, dtype=float) for W in unit_weights]
+        rows.append(activation_stats(forward_activations(x, weights, activation))[1])
+    return np.array(rows).T
+
+
+@mutant("scale_sweep")
+def scale_sweep_in_place(x, unit_weights, scales, activation):
+    """Scales the caller's weights in place, so the scales multiply up."""
+    weights = [np.asarray(W, dtype=float) for W in unit_weights]
+    rows = []
+    for scale in scales:
+        for W in weights:
+            W *= scale
+        rows.append(activation_stats(forward_activations(x, weights, activation))[1])
+    return np.array(rows)
+
+
+@mutant("scale_sweep")
+def scale_sweep_last_layer(x, unit_weights, scales, activation):
+    """Only the last layer's standard deviation per scale."""
+    return np.array([np.std(forward_activations(x, [s * np.asarray(W, dtype=float)
+                                                     for W in unit_weights], activation)[-1])
+                     for s in scales])
+
+
+@mutant("scale_sweep")
+def scale_sweep_pre_activations(x, unit_weights, scales, activation):
+    """The standard deviations of the pre-activations h @ W."""
+    rows = []
+    for scale in scales:
+        h, row = np.asarray(x, dtype=float), []
+        for W in unit_weights:
+            s = h @ (scale * np.asarray(W, dtype=float))
+            row.append(np.std(s))
+            h = activation(s)
+        rows.append(row)
+    return np.array(rows)
+
+
+@mutant("scale_sweep")
+def scale_sweep_first_layer_only(x, unit_weights, scales, activation):
+    """Scales only the first layer's weights."""
+    rows = []
+    for scale in scales:
+        weights = [np.asarray(W, dtype=float) for W in unit_weights]
+        weights[0] = scale * weights[0]
+        rows.append(activation_stats(forward_activations(x, weights, activation))[1])
+    return np.array(rows)
+
+
+@mutant("scale_sweep")
+def scale_sweep_means(x, unit_weights, scales, activation):
+    """The layers' means instead of their standard deviations."""
+    rows = []
+    for scale in scales:
+        weights = [scale * np.asarray(W, dtype=float) for W in unit_weights]
+        rows.append(activation_stats(forward_activations(x, weights, activation))[0])
+    return np.array(rows)
+
+
+@valid("scale_sweep")
+def scale_sweep_by_hand(x, unit_weights, scales, activation):
+    """Its own forward pass and np.std, returned as a list of lists."""
+    table = []
+    for scale in scales:
+        h, row = np.array(x, dtype=float), []
+        for W in unit_weights:
+            h = activation(np.dot(h, np.multiply(W, scale)))
+            row.append(float(h.std()))
+        table.append(row)
+    return table
+
+
+@valid("scale_sweep")
+def scale_sweep_scales_activations(x, unit_weights, scales, activation):
+    """Scales the layer's input instead of the weights: (s h) @ W = h @ (s W)."""
+    out = np.empty((len(scales), len(unit_weights)))
+    for k, scale in enumerate(scales):
+        h = np.asarray(x, dtype=float)
+        for layer, W in enumerate(unit_weights):
+            h = activation((scale * h) @ np.asarray(W, dtype=float))
+            out[k, layer] = np.sqrt(np.mean((h - h.mean()) ** 2))
+    return out
