@@ -24,7 +24,8 @@ from tests.mutants.catalogue import REGISTRY
 
 ASSIGNMENT = classification_losses.ASSIGNMENT
 RELEASE, SOURCE = read("release", ASSIGNMENT), read("source", ASSIGNMENT)
-FUNCTIONS = [nbgrader_meta(c)["grade_id"] for c in SOURCE.cells if nbgrader_meta(c).get("solution")]
+FUNCTIONS = [nbgrader_meta(c)["grade_id"] for c in SOURCE.cells
+             if c.cell_type == "code" and nbgrader_meta(c).get("solution")]
 # Per function: the reference (None) and the catalogue's valid alternatives.
 OPTIONS = {f: [None] + [v.source for v in REGISTRY
                         if v.assignment == ASSIGNMENT and v.valid and v.target == f]
@@ -258,7 +259,8 @@ def test_bad_threshold_is_refused():
 
 def test_solution_code_is_the_solution_cells_in_order():
     code = solution_code(SOURCE)
-    cells = [c.source for c in SOURCE.cells if nbgrader_meta(c).get("solution")]
+    cells = [c.source for c in SOURCE.cells
+             if c.cell_type == "code" and nbgrader_meta(c).get("solution")]
     assert code == "\n\n".join(cells)
     assert "import numpy as np" not in code  # a locked cell
     assert code.index("def sigmoid(") < code.index("def softmax(") < code.index("def hinge_naive(")
