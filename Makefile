@@ -39,14 +39,15 @@ $(HUB_PROXY):
 ## JupyterHub for a real class: system users, PAM, per-user limits (as root, after
 ## `hub/class_admin.py setup`; README, "A real class on one machine")
 CLASS_HUB_DATA ?= /srv/course-hub
-USERS_ENV := .hub/users-venv
+USERS_ENV ?= /opt/course-hub/users-venv
 class-hub: $(BIN)/jupyterhub $(HUB_PROXY) $(USERS_ENV)/bin/jupyterhub-singleuser
 	CLASS_HUB_DATA=$(CLASS_HUB_DATA) CLASS_HUB_ENV=$(USERS_ENV) HUB_PORT=$(HUB_PORT) \
 		$(BIN)/jupyterhub -f hub/class_config.py
 
-## The users' Python environment for `make class-hub`, from the system's Python: every user
-## can run it (the hub's own may live where only root can), and it holds no editable link
-## to this checkout
+## The users' Python environment for `make class-hub`, from the system's Python, outside
+## this checkout (USERS_ENV=... for another place): every user can run it, wherever the
+## checkout and the hub's own environment live (a home folder only root enters), and it
+## holds no editable link to this checkout
 class-hub-env: $(USERS_ENV)/bin/jupyterhub-singleuser
 $(USERS_ENV)/bin/jupyterhub-singleuser: pyproject.toml $(wildcard autograder/*.py)
 	/usr/bin/python3 -m venv $(USERS_ENV)

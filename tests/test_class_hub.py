@@ -31,7 +31,8 @@ from tests.test_hub import (A, MISTAKE, Hub, browser,  # noqa: F401 - fixtures
                             class_cycle, ensure_proxy, screenshot)
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hub")]
-USERS_ENV = ROOT / ".hub" / "users-venv"
+# Outside the checkout, which may lie where other users cannot enter (a home folder of 0700).
+USERS_ENV = Path("/opt/course-hub/users-venv")
 ADMIN = [sys.executable, str(ROOT / "hub" / "class_admin.py")]
 COURSE_ID = "dl-lecture-07"
 MEMORY = 1024  # MiB for each user's server here
@@ -98,7 +99,8 @@ def class_hub():
     if why:
         pytest.skip(why)
     ensure_proxy()
-    done = subprocess.run(["make", "--no-print-directory", "class-hub-env"], cwd=ROOT,
+    done = subprocess.run(["make", "--no-print-directory", "class-hub-env",
+                           f"USERS_ENV={USERS_ENV}"], cwd=ROOT,
                           capture_output=True, text=True, timeout=900)
     if done.returncode != 0:
         pytest.skip(f"could not make the users' Python environment:\n{done.stderr}")
