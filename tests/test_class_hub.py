@@ -173,8 +173,12 @@ def test_setup_again_keeps_every_account_and_refuses_without_root(class_hub):
     assert again.stdout.splitlines() == [f"{name}\t(existed: password unchanged)"
                                          for name in hub.passwords], again.stdout
     assert state() == before
-    student = subprocess.run(["runuser", "-u", hub.students[0], "--", str(USERS_ENV / "bin" /
-                              "python"), *hub.setup[1:]], capture_output=True, text=True)
+    # A student runs a copy they can read: the checkout may lie in root's home.
+    copy = hub.course.parent / "student-copy"
+    shutil.copytree(ROOT / "hub", copy / "hub", ignore=shutil.ignore_patterns("__pycache__"))
+    python, admin = USERS_ENV / "bin" / "python", copy / "hub" / "class_admin.py"
+    student = subprocess.run(["runuser", "-u", hub.students[0], "--", str(python), str(admin),
+                              *hub.setup[2:]], capture_output=True, text=True)
     assert student.returncode != 0 and "must run as root" in student.stderr, student.stderr
 
 
