@@ -92,24 +92,20 @@ def _reach():
 REACH = _reach()
 
 
-def _exclusive(variant, pack):
-    """The cells that reach ``variant``'s target and no other target of ``pack``: where a
-    failure can only be this variant's."""
-    others = [REACH[v.id] for v in pack if v is not variant]
-    return REACH[variant.id] - set().union(*others)
+def _own_cells(reach, member, members):
+    """The cells of ``reach[member]`` that no other of ``members`` reaches: where a failure
+    can only be ``member``'s."""
+    return reach[member] - set().union(*(reach[m] for m in members if m != member))
 
 
 def _groups(by_target):
     """Targets grouped so that each keeps a cell of its own (reached by no other target of
     its group), the targets with the most variants first."""
+    reach = {t: REACH[variants[0].id] for t, variants in by_target.items()}
     groups = []
-
-    def own_cells_each(group):
-        reach = {t: REACH[by_target[t][0].id] for t in group}
-        return all(reach[t] - set().union(*(reach[o] for o in group if o != t)) for t in group)
-
     for target in sorted(by_target, key=lambda t: (-len(by_target[t]), t)):
-        group = next((g for g in groups if own_cells_each([*g, target])), None)
+        group = next((g for g in groups if all(_own_cells(reach, t, [*g, target])
+                                               for t in [*g, target])), None)
         if group is None:
             groups.append([target])
         else:
@@ -121,7 +117,7 @@ def _packs(key):
     """The submissions of class ``key``: lists of variants, at most one per target, mistakes
     and valid alternatives apart, of targets that each keep a cell of their own in the pack
     (`_groups`). A variant that binds any name but its target's gets a submission of its own.
-    A verdict a pack cannot attribute is settled by grading the variant alone (`_attributed`)."""
+    A verdict a pack cannot attribute is settled by grading the variant alone (`_settled`)."""
     members = [v for v in REGISTRY if CLASS_OF[v.id] == key]
     alone = [v for v in members if bound_names(v.source) - {v.target}]
     packs = [[v] for v in alone]
@@ -140,15 +136,16 @@ PACK_OF = {v.id: (f"pack{index}", pack) for key in CLASSES
            for index, pack in enumerate(_packs(key)) for v in pack}
 
 
-def _attributed(variant, row, failures):
-    """Whether the pack's verdict on ``variant`` is its own: the pack was graded, and a
-    mistake failed a cell of its own (its verdict then counts only those), or a valid
-    alternative failed no cell it reaches."""
+def _settled(variant, row, failures):
+    """The pack's verdict on ``variant`` when it is its own, else None: the pack was graded,
+    and a valid alternative failed no cell it reaches ({}), or a mistake failed cells of its
+    own (those)."""
     if not graded_ok(row["status"]):
-        return False
+        return None
     if variant.valid:
-        return not failures
-    return bool(set(failures) & _exclusive(variant, PACK_OF[variant.id][1]))
+        return None if failures else {}
+    own = _own_cells(REACH, variant.id, [v.id for v in PACK_OF[variant.id][1]])
+    return {g: m for g, m in failures.items() if g in own} or None
 
 
 def _grade_course(root, assignment, ids, submissions):
@@ -186,12 +183,11 @@ def graded_class(key, tmp_path_factory):
             row = rows[(student, assignment)]
             failures = {g: m for g, m in messages.get(student, {}).items()
                         if g in REACH[variant.id]}
-            if _attributed(variant, row, failures):
-                own = _exclusive(variant, PACK_OF[variant.id][1])
-                verdicts[variant.id] = (row, {g: m for g, m in failures.items() if g in own},
-                                        log)
-            else:
+            settled = _settled(variant, row, failures)
+            if settled is None:
                 unsettled.append(variant)
+            else:
+                verdicts[variant.id] = (row, settled, log)
         if unsettled:
             alone_rows, alone_messages, alone_log = _grade_course(
                 tmp_path_factory.mktemp("mutants-alone"), assignment, ids,
