@@ -329,7 +329,7 @@ def _plain_environment(folder):
     for name in ("MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR",
                  "JUPYTER_RUNTIME_DIR"):
         env[name] = str(folder / "private" / name.lower())
-    env["AUTOGRADER_INPUT"] = str(folder)
+    env["AUTOGRADER_INPUT"] = env["TMPDIR"] = str(folder)  # removed with the folder
     return env
 
 
