@@ -12,16 +12,13 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize("assignment", assignments(ROOT))
-def test_source_runs_top_to_bottom_without_errors(assignment):
-    """How long it takes is `make bench`'s to report (a busy machine runs it several times
-    slower); execute_file's per-cell timeout still stops a notebook that hangs."""
+def test_source_runs_top_to_bottom_and_passes_every_grade_cell(assignment):
+    """One execution for both. How long it takes is `make bench`'s to report (a busy
+    machine runs it several times slower); execute_file's per-cell timeout still stops a
+    notebook that hangs."""
     nb = execute_file(notebook(ROOT, "source", assignment))
     assert not errors(nb), errors(nb)
-
-
-@pytest.mark.parametrize("assignment", assignments(ROOT))
-def test_source_passes_every_grade_cell(assignment):
-    assert source_problems(ROOT, assignment) == []
+    assert source_problems(ROOT, assignment, executed=nb) == []
 
 
 @pytest.mark.parametrize("assignment", assignments(ROOT))
