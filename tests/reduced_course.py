@@ -72,11 +72,13 @@ class Cells:
         return {self.ids[g] for g, r in enumerate(self.roles)
                 if r == "grade" and defining in self.calls(g)}
 
-    def kept_ids(self, target):
+    def kept_ids(self, target, own_test_only=False):
         """The grade ids of the cells a course for ``target`` keeps; for several targets,
-        the union of theirs."""
+        the union of theirs. ``own_test_only``: of the cells reaching ``target``, only its
+        own test cell (``test_<target>``)."""
         grades = [i for i, r in enumerate(self.roles) if r == "grade"]
-        kept = {g for g in grades if self.defines[target] in self.calls(g)}
+        kept = {g for g in grades if self.defines[target] in self.calls(g)
+                and (not own_test_only or self.ids[g] == f"test_{target}")}
         for g in reversed(grades):  # latest first: a kept binder's own binders follow
             if g in kept:
                 kept |= {e for e in grades if e < g and self.binds[e] & self.reads[g]}
