@@ -7,7 +7,8 @@ import time
 import nbformat
 import numpy as np
 
-from autograder import sandbox, work
+from autograder.sandbox import session as sandbox
+from autograder.grading import work
 
 from .timing import once_seconds
 

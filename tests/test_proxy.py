@@ -6,7 +6,9 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import callables, plain_data, sandbox, work
+from autograder.student import callables
+from autograder.sandbox import plain_data, session as sandbox
+from autograder.grading import work
 from tests.course_copy import NEEDS_BWRAP
 
 

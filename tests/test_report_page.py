@@ -10,8 +10,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from autograder import csp, report_plots
-from autograder.report_page import (
+from autograder.grading import csp
+from autograder.report import plots as report_plots
+from autograder.report.page import (
     SHOWN_PAIRS,
     STUDENT_COLUMNS,
     assignment_html,

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from autograder import resource_unit, sandbox
+from autograder.sandbox import resource_unit, session as sandbox
 from tests.course_copy import NEEDS_BWRAP
 from tests.test_sandbox import LIMITS, run_cells
 

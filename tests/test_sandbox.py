@@ -10,7 +10,8 @@ import nbformat
 import pytest
 
 import autograder
-from autograder import sandbox, work
+from autograder.sandbox import session as sandbox
+from autograder.grading import work
 from tests.course_copy import NEEDS_BWRAP, ROOT
 
 pytestmark = [
@@ -94,7 +95,7 @@ def test_a_checkout_under_the_home_folder_shows_only_its_environment(tmp_path, m
 
 
 def test_the_environment_is_read_only_and_the_network_closed():
-    package = Path(autograder.__file__).parent / "checks.py"
+    package = Path(autograder.__file__).parent / "student" / "checks.py"
     server = socket.create_server(("127.0.0.1", 0))
     server.settimeout(0.2)
     port = server.getsockname()[1]
