@@ -4,4 +4,5 @@ the kernel driver and the calls it serves, the plain-data frames that cross, sta
 May import: itself and the student side (autograder.student).
 Never imports: grading, report, editions, lms or course (the course folder, the reference):
 nothing in the sandbox may reach test code, answers or course data.
+Never imported by: the student side.
 """
