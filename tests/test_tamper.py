@@ -227,7 +227,7 @@ def test_a_timeit_line_of_many_options_is_scanned_in_one_pass():
 
 
 def test_a_notebook_with_more_code_than_honest_work_needs_is_flagged_not_scanned():
-    from autograder.grading.tamper import MAX_CODE
+    from autograder.grading.tamper.notebook import MAX_CODE
 
     flags = scan_solution("x = 1\n" * (MAX_CODE // 6 + 1) + "import os; os._exit(0)")
     assert len(flags) == 1 and "not scanned for tampering" in flags[0].reason
