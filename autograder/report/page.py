@@ -1,10 +1,10 @@
-"""The class report's pages, rendered from its data model (see report_data.py).
+"""The class report's pages, rendered from its data model (see data.py).
 
 An assignment's folder gets index.html, one self-contained page that opens offline (figures
 as data: URIs, CSS inline, no script and a policy that lets none run, nothing from the web),
 the model as report.json and its tables as CSV files. The course folder gets index.html and
-course.csv over every assignment. Everything taken from the model is escaped: student names
-and code are untrusted."""
+course.csv over every assignment. The HTML is in templates/ (Jinja2, autoescaped): everything
+taken from the model is escaped, as student names and code are untrusted."""
 
 import base64
 import html
@@ -12,10 +12,9 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
-import jinja2
 from markupsafe import Markup
 
-from ..grading import csp
+from ..grading import csp, pages
 from ..course import csv_cells
 from . import plots as report_plots
 
@@ -25,320 +24,7 @@ CELL_COLUMNS = ["grade_id", "max_points", "pass_rate", "mean_points", "failed"]
 MISTAKE_COLUMNS = ["grade_id", "mistake", "count", "share", "students"]
 SIMILAR_COLUMNS = ["rank", "a", "b", "score"]
 SHOWN_PAIRS = 30  # pairs whose code the page shows side by side (all are in the table)
-
-CSS = """
-body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif;
-       color: #1a1a1a; background: #fff; margin: 0; }
-main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 2rem 4rem; }
-h1 { font-size: 1.9rem; margin-bottom: .2rem; }
-h2 { font-size: 1.4rem; margin-top: 2.5rem; border-bottom: 2px solid #0072B2;
-     padding-bottom: .2rem; }
-h3 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
-.meta, .hint { color: #4a4a4a; }
-nav a { margin-right: 1rem; white-space: nowrap; }
-a { color: #0060a0; }
-table { border-collapse: collapse; margin: .8rem 0 1.2rem; font-size: .95rem; }
-th, td { text-align: left; vertical-align: top; padding: .35rem .7rem;
-         border-bottom: 1px solid #d0d0d0; }
-th { background: #eef3f8; }
-tbody tr:nth-child(even) { background: #f8f8f8; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tr.attention td:first-child { box-shadow: inset 4px 0 #D55E00; }
-.ids { font-size: .85rem; color: #333; }
-.detail { display: block; font-size: .85rem; color: #4a4a4a; }
-dl.stats { display: flex; flex-wrap: wrap; gap: .6rem; margin: 1rem 0; }
-dl.stats div { border: 1px solid #d0d0d0; border-radius: 6px; padding: .4rem .9rem;
-               min-width: 6.5rem; }
-dl.stats dt { font-size: .85rem; color: #4a4a4a; }
-dl.stats dd { margin: 0; font-size: 1.3rem; font-weight: 600; }
-img { max-width: 100%; height: auto; display: block; margin: .8rem 0; }
-.note { border-left: 5px solid #E69F00; background: #fff8e6; padding: .6rem 1rem;
-        margin: 1rem 0; }
-.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
-.pair figure { margin: 0; min-width: 0; }
-.pair figcaption { font-weight: 600; margin-bottom: .3rem; }
-pre { background: #f6f6f6; border: 1px solid #d0d0d0; padding: .6rem; overflow: auto;
-      max-height: 32rem; font-size: .8rem; line-height: 1.35; margin: 0; }
-mark { background: #F0E442; color: #000; }
-pre.message { max-height: 12rem; white-space: pre-wrap; }
-"""
-
-BASE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-{{ policy }}
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{% block title %}{% endblock %}</title>
-<style>{{ css }}</style>
-</head>
-<body>
-<main>
-{% block body %}{% endblock %}
-</main>
-</body>
-</html>
-"""
-
-MACROS = """{% macro ids(students) %}
-<span class="ids">{{ students|join(", ") }}</span>
-{%- endmacro %}
-{% macro figure(plot, missing) %}
-{% if plot %}<img src="{{ plot|data_uri }}" alt="{{ plot.alt }}">
-{% else %}<p class="hint">{{ missing }}</p>{% endif %}
-{% endmacro %}
-"""
-
-ASSIGNMENT = """{% extends "base" %}
-{% from "macros" import ids, figure %}
-{% block title %}Class report: {{ m.assignment }}{% endblock %}
-{% block body %}
-<header>
-<h1>Class report: {{ m.assignment }}</h1>
-<p class="meta">Generated {{ m.generated }}. Maximum score {{ m.max_score|number }}.
-Data: <a href="report.json">report.json</a>, <a href="students.csv">students.csv</a>,
-<a href="cells.csv">cells.csv</a>, <a href="mistakes.csv">mistakes.csv</a>,
-<a href="similar.csv">similar.csv</a>.</p>
-<nav><a href="#summary">Summary</a><a href="#statuses">Statuses and flags</a>
-<a href="#cells">Grade cells</a><a href="#mistakes">What the class got wrong</a>
-<a href="#unexplained">Unexplained failures</a><a href="#failing">Failing cells per student</a>
-<a href="#time">Grading time</a>
-<a href="#similar">Similar submissions</a><a href="#students">Students</a></nav>
-</header>
-
-<section id="summary">
-<h2>Summary</h2>
-<dl class="stats">
-{% for label, value in summary %}<div><dt>{{ label }}</dt><dd>{{ value }}</dd></div>
-{% endfor %}
-</dl>
-{{ figure(plots.scores, "No student has been graded yet.") }}
-</section>
-
-<section id="statuses">
-<h2>Statuses and flags</h2>
-<table id="status-table">
-<thead><tr><th>Status</th><th class="num">Students</th><th>Who</th></tr></thead>
-<tbody>
-{% for row in statuses %}
-<tr{% if row.status != "ok" %} class="attention"{% endif %}><td>{{ row.status }}</td>
-<td class="num">{{ row.count }}</td><td>{{ ids(row.students) }}</td></tr>
-{% endfor %}
-</tbody>
-</table>
-{% if m.flags %}
-<p>Flags mark results a person should look at.</p>
-<table id="flag-table">
-<thead><tr><th>Flag</th><th class="num">Students</th><th>Who</th></tr></thead>
-<tbody>
-{% for row in m.flags %}
-<tr><td>{{ row.flag }}</td><td class="num">{{ row.count }}</td><td>{{ ids(row.students) }}</td>
-</tr>
-{% endfor %}
-</tbody>
-</table>
-{% else %}<p class="hint">No flags were raised.</p>{% endif %}
-</section>
-
-<section id="cells">
-<h2>Grade cells</h2>
-{% if m.cells %}
-<p>Hardest first: the lowest share of graded students passing.</p>
-<table id="cell-table">
-<thead><tr><th>Grade cell</th><th class="num">Pass rate</th><th class="num">Mean points</th>
-<th class="num">Max points</th><th>Failed</th></tr></thead>
-<tbody>
-{% for cell in m.cells %}
-<tr><td>{{ cell.grade_id }}</td><td class="num">{{ cell.pass_rate|percent }}</td>
-<td class="num">{{ cell.mean_points|number }}</td><td class="num">{{ cell.max_points|number }}</td>
-<td>{{ ids(cell.failed) }}</td></tr>
-{% endfor %}
-</tbody>
-</table>
-{% endif %}
-{{ figure(plots.cells, "No grade cell has results yet.") }}
-{% if m.failures %}
-<h3>Common failures</h3>
-<table id="failure-table">
-<thead><tr><th>Grade cell</th><th class="num">Students failing</th><th class="num">Share</th>
-<th>Who</th></tr></thead>
-<tbody>
-{% for row in m.failures %}
-<tr><td>{{ row.grade_id }}</td><td class="num">{{ row.count }}</td>
-<td class="num">{{ row.share|percent }}</td><td>{{ ids(row.students) }}</td></tr>
-{% endfor %}
-</tbody>
-</table>
-{% endif %}
-</section>
-
-<section id="mistakes">
-<h2>What the class got wrong</h2>
-{% if m.mistakes %}
-<p>The catalogued mistakes found in the failed grade cells, most students first: what to
-go over again in class. Share is of the graded students.</p>
-<table id="mistake-table">
-<thead><tr><th>Mistake</th><th>Grade cell</th><th class="num">Students</th>
-<th class="num">Share</th><th>Who</th></tr></thead>
-<tbody>
-{% for row in m.mistakes %}
-<tr><td>{{ row.mistake }}</td><td>{{ row.grade_id }}</td><td class="num">{{ row.count }}</td>
-<td class="num">{{ row.share|percent }}</td><td>{{ ids(row.students) }}</td></tr>
-{% endfor %}
-</tbody>
-</table>
-{{ figure(plots.mistakes, "No figure.") }}
-{% else %}<p class="hint">No catalogued mistake was found.</p>{% endif %}
-</section>
-
-<section id="unexplained">
-<h2>Failures no catalogued mistake explains</h2>
-{% if m.unexplained %}
-<p>Failed grade cells where none of the catalogued mistakes matched, with each student's
-feedback message: read them, and catalogue what they share.</p>
-<table id="unexplained-table">
-<thead><tr><th>Grade cell</th><th class="num">Students</th><th class="num">Share</th>
-<th>Messages</th></tr></thead>
-<tbody>
-{% for row in m.unexplained %}
-<tr><td>{{ row.grade_id }}</td><td class="num">{{ row.count }}</td>
-<td class="num">{{ row.share|percent }}</td><td>{% for item in row.messages %}
-<span class="detail"><b>{{ item.student_id }}</b>: {{ item.message }}</span>{% endfor %}</td>
-</tr>
-{% endfor %}
-</tbody>
-</table>
-{% else %}<p class="hint">Every failure matched a catalogued mistake.</p>{% endif %}
-</section>
-
-<section id="failing">
-<h2>Failing cells per student</h2>
-{% set failing = m.students|selectattr("failing")|list %}
-{% if failing %}
-<table id="failing-table">
-<thead><tr><th>Student</th><th>Grade cell</th><th>Feedback message</th>
-<th>Likely mistake</th></tr></thead>
-<tbody>
-{% for s in failing %}{% for cell in s.failing %}
-<tr><td>{{ s.student_id }}</td><td>{{ cell.grade_id }}</td>
-<td><pre class="message">{{ cell.message }}</pre></td>
-<td>{{ cell.mistakes|join("; ") or "none catalogued" }}</td></tr>
-{% endfor %}{% endfor %}
-</tbody>
-</table>
-{% else %}<p class="hint">No graded student failed a grade cell.</p>{% endif %}
-</section>
-
-<section id="time">
-<h2>Grading time</h2>
-{% if m.seconds.mean is not none %}
-<p>Per submission, running, scoring and feedback (not the time waiting for a free
-worker): mean {{ m.seconds.mean|number }} s, median {{ m.seconds.median|number }} s,
-longest {{ m.seconds.max|number }} s.</p>
-{% endif %}
-{{ figure(plots.times, "No grading time was recorded.") }}
-</section>
-
-<section id="similar">
-<h2>Similar submissions</h2>
-<div class="note">Similarity is a hint for a person to look at, never evidence of copying
-and never a penalty. Code that much of the class shares, and the starter code, are ignored
-before comparing. Pairs scoring at least {{ m.similarity_threshold|number }} are listed,
-most similar first; matching code is <mark>highlighted</mark>.</div>
-{% if pairs %}
-<table id="similar-table">
-<thead><tr><th class="num">Rank</th><th>Student</th><th>Student</th>
-<th class="num">Similarity</th></tr></thead>
-<tbody>
-{% for pair in pairs %}
-<tr><td class="num">{% if loop.index <= shown -%}
-<a href="#pair-{{ loop.index }}">{{ loop.index }}</a>{% else %}{{ loop.index }}{% endif %}</td>
-<td>{{ pair.a }}</td><td>{{ pair.b }}</td><td class="num">{{ pair.score|number }}</td></tr>
-{% endfor %}
-</tbody>
-</table>
-{% if pairs|length > shown %}<p class="hint">The {{ shown }} most similar pairs are shown side by
-side below; all {{ pairs|length }} are in the table and in similar.csv.</p>{% endif %}
-{% for pair in pairs[:shown] %}
-<h3 id="pair-{{ loop.index }}">{{ loop.index }}. {{ pair.a }} and {{ pair.b }}:
-similarity {{ pair.score|number }}</h3>
-<div class="pair">
-<figure><figcaption>{{ pair.a }}</figcaption><pre><code>{{ pair.a_html }}</code></pre></figure>
-<figure><figcaption>{{ pair.b }}</figcaption><pre><code>{{ pair.b_html }}</code></pre></figure>
-</div>
-{% endfor %}
-{% else %}<p class="hint">No pair of submissions reached the threshold.</p>{% endif %}
-</section>
-
-<section id="students">
-<h2>Students</h2>
-<table id="student-table">
-<thead><tr><th>Student</th><th>Name</th><th class="num">Score</th><th>Status</th>
-<th>Late</th><th>Flags</th></tr></thead>
-<tbody>
-{% for s in m.students %}
-<tr{% if s.status != "ok" %} class="attention"{% endif %}><td>{{ s.student_id }}</td>
-<td>{{ s.name }}</td><td class="num">{{ s.score|number }}</td>
-<td>{{ s.status }}{% if s.status_detail and s.status_detail != s.status %}
-<span class="detail">{{ s.status_detail }}</span>{% endif %}</td>
-<td>{{ s.late }}</td><td>{{ s.flags|join("; ") }}</td></tr>
-{% endfor %}
-</tbody>
-</table>
-</section>
-{% endblock %}
-"""
-
-COURSE = """{% extends "base" %}
-{% block title %}Course report{% endblock %}
-{% block body %}
-<header>
-<h1>Course report</h1>
-<p class="meta">{% if generated %}Generated {{ generated }}. {% endif %}
-Data: <a href="course.csv">course.csv</a>.</p>
-</header>
-{% if not assignments %}<p class="hint">No assignment has any data yet.</p>{% else %}
-<section id="assignments">
-<h2>Assignments</h2>
-<table id="assignment-table">
-<thead><tr><th>Assignment</th><th class="num">Graded</th><th class="num">Mean</th>
-<th class="num">Median</th><th>Hardest grade cell</th><th>Top mistake</th></tr></thead>
-<tbody>
-{% for a in assignments %}
-<tr><td><a href="{{ a.href }}">{{ a.name }}</a></td>
-<td class="num">{{ a.graded }} of {{ a.students }}</td>
-<td class="num">{{ a.mean|number }} / {{ a.max_score|number }}</td>
-<td class="num">{{ a.median|number }}</td>
-<td>{% if a.hardest %}{{ a.hardest.grade_id }}
-<span class="detail">{{ a.hardest.pass_rate|percent }} passed</span>{% else %}-{% endif %}</td>
-<td>{% if a.mistake %}{{ a.mistake.mistake }}
-<span class="detail">{{ a.mistake.grade_id }}: {{ a.mistake.count|students }}</span>
-{% else %}-{% endif %}</td></tr>
-{% endfor %}
-</tbody>
-</table>
-</section>
-
-<section id="students">
-<h2>Students</h2>
-<table id="course-student-table">
-<thead><tr><th>Student</th><th>Name</th>
-{% for a in assignments %}<th class="num">{{ a.name }}</th>{% endfor %}
-<th class="num">Total / {{ max_total|number }}</th></tr></thead>
-<tbody>
-{% for s in students %}
-<tr><td>{{ s.student_id }}</td><td>{{ s.name }}</td>
-{% for result in s.results %}<td class="num">{{ result.score|number }}
-{% if result.status != "ok" %}<span class="detail">{{ result.status }}</span>{% endif %}</td>
-{% endfor %}
-<td class="num">{{ s.total|number }}</td></tr>
-{% endfor %}
-</tbody>
-</table>
-</section>
-{% endif %}
-{% endblock %}
-"""
+TEMPLATE_FOLDER = Path(__file__).parent / "templates"
 
 
 def number(value):
@@ -359,18 +45,14 @@ def data_uri(plot):
     return "data:image/png;base64," + base64.b64encode(plot.png).decode("ascii")
 
 
-def _environment():
-    environment = jinja2.Environment(
-        loader=jinja2.DictLoader({"base": BASE, "macros": MACROS, "assignment": ASSIGNMENT,
-                                  "course": COURSE}),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-        lstrip_blocks=True)
-    environment.filters.update(number=number, percent=percent, data_uri=data_uri,
-                               students=student_count)
-    return environment
+def html_escape(text):
+    """``text`` escaped as the standard library escapes it (quotes as &quot; and &#x27;)."""
+    return Markup(html.escape(text))
 
 
-TEMPLATES = _environment()
+TEMPLATES = pages.environment(TEMPLATE_FOLDER, number=number, percent=percent,
+                              data_uri=data_uri, students=student_count, html_escape=html_escape)
+CSS = Markup((TEMPLATE_FOLDER / "report.css").read_text(encoding="utf-8"))
 POLICY = Markup(csp.meta())  # the pages have no script: the policy allows none
 
 
@@ -389,13 +71,13 @@ def _merged(spans, length):
 
 
 def highlight(code, spans):
-    """``code`` as escaped HTML with the characters in ``spans`` inside <mark>."""
-    parts, at = [], 0
+    """``code`` as escaped HTML with the characters in ``spans`` marked."""
+    pieces, at = [], 0
     for start, end in _merged(spans, len(code)):
-        parts += [html.escape(code[at:start]), "<mark>", html.escape(code[start:end]), "</mark>"]
+        pieces += [(code[at:start], False), (code[start:end], True)]
         at = end
-    parts.append(html.escape(code[at:]))
-    return Markup("".join(parts))
+    pieces.append((code[at:], False))
+    return Markup(TEMPLATES.get_template("highlight.html.j2").render(pieces=pieces))
 
 
 def _summary(model):
@@ -430,8 +112,8 @@ def _plots(model):
 
 def assignment_html(model):
     """The assignment's report page."""
-    return TEMPLATES.get_template("assignment").render(
-        css=Markup(CSS), policy=POLICY, m=model, summary=_summary(model), statuses=_statuses(model),
+    return TEMPLATES.get_template("assignment.html.j2").render(
+        css=CSS, policy=POLICY, m=model, summary=_summary(model), statuses=_statuses(model),
         pairs=_pairs(model), shown=SHOWN_PAIRS, plots=_plots(model))
 
 
@@ -516,8 +198,8 @@ def course_students(models):
 
 def course_html(models):
     """The course page over ``models`` (one per assignment, in order)."""
-    return TEMPLATES.get_template("course").render(
-        css=Markup(CSS), policy=POLICY, assignments=_assignment_summaries(models),
+    return TEMPLATES.get_template("course.html.j2").render(
+        css=CSS, policy=POLICY, assignments=_assignment_summaries(models),
         students=course_students(models),
         max_total=sum(m["max_score"] for m in models),
         generated=max((m["generated"] for m in models), default=""))

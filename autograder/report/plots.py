@@ -1,4 +1,4 @@
-"""The class report's figures, drawn from its data model (see report_data.py) as PNG bytes
+"""The class report's figures, drawn from its data model (see data.py) as PNG bytes
 with an alt text each. Every figure is its own matplotlib Figure on an Agg canvas: nothing
 goes through pyplot, so no state is shared between calls."""
 
