@@ -13,7 +13,7 @@ from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Integer
 
 from autograder.sandbox import resource_unit
-from autograder.sandbox.session import Limits
+from autograder.sandbox.limits import Limits
 
 
 class LimitedSpawner(LocalProcessSpawner):

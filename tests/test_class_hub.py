@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from autograder.sandbox import resource_unit
-from autograder.sandbox.session import Limits
+from autograder.sandbox.limits import Limits
 from tests.course_copy import ROOT, make_course
 from tests.hub_user import HubUser
 from tests.test_hub import (A, MISTAKE, Hub, browser,  # noqa: F401 - fixtures

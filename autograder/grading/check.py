@@ -26,7 +26,7 @@ from . import restored_cells, tamper
 from ..sandbox import session as sandboxing
 from ..student.cells import nbgrader_meta
 from ..course.paths import CONFIG_FILE, CourseError, find_root, notebook
-from ..sandbox.session import Limits, font_cache
+from ..sandbox.limits import Limits, font_cache
 from .work import Job, grade_unit
 
 MESSAGE_LINES = 15

@@ -37,7 +37,7 @@ from .inject import PENDING, SANITIZERS, InjectResults, prepare
 from .interrupt import Interrupted, StopRequest
 from ..course.nbgrader_api import GRADEBOOK_NOISE, open_api
 from .progress import Progress
-from ..sandbox.session import Limits, font_cache
+from ..sandbox.limits import Limits, font_cache
 from .work import Job, grade_unit
 
 MESSAGE_CHARS = 2000  # of a failed grade cell's feedback message, in the grading log

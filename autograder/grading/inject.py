@@ -78,16 +78,17 @@ class GradeInSandbox(NbGraderPreprocessor):
         from nbgrader.coursedir import CourseDirectory
 
         from ..sandbox import session as sandbox
+        from ..sandbox.limits import Limits, font_cache
         from .answer_key import AnswerKey
         from .work import Job, grade_unit
 
         info = resources["nbgrader"]
         timeout = self.config.Execute.get("timeout", 30)
-        limits = sandbox.Limits.from_config(self.config, timeout)
+        limits = Limits.from_config(self.config, timeout)
         sandbox.require(limits)
         key = AnswerKey.load(CourseDirectory(config=self.config).root, info["assignment"])
         job = Job(student=info["student"], assignment=info["assignment"],
                   notebook=nbformat.writes(nb), checks=key.checks, limits=limits,
-                  fonts=sandbox.font_cache() if limits.enabled else {})
+                  fonts=font_cache() if limits.enabled else {})
         executed = nbformat.reads(grade_unit(job).executed, as_version=4)
         return fill(nb, executed), resources

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import nbformat
 
 from ..sandbox import session as sandbox
+from ..sandbox.limits import Limits
 from ..student.cells import nbgrader_meta
 from ..sandbox.kernel_driver import GRADE_CELL
 from .trusted_runner import TestRunner, role
@@ -33,7 +34,7 @@ class Job:
     assignment: str
     notebook: str                  # the submission as nbgrader prepared it (JSON text)
     checks: dict                   # grade_id -> [(Case, reference outputs)]: AnswerKey.checks
-    limits: sandbox.Limits
+    limits: Limits
     fonts: dict = field(default_factory=dict)  # matplotlib's font list: name -> bytes
 
 

@@ -4,107 +4,35 @@ The sandbox sees the Python environment read-only, its input files read-only in
 /work/in, a private size-capped tmpfs as its working folder (/work/sub) and /tmp; no
 network, its own PID namespace, an unprivileged uid; never the course folder or the home
 folder. It dies with its parent. Resource limits (memory, CPU time, processes, file size,
-wall clock) come from :class:`Sandbox`, which nbgrader_config.py configures. A
+wall clock) come from :class:`.limits.Sandbox`, which nbgrader_config.py configures. A
 :class:`Session` talks with the sandboxed process in frames (:mod:`autograder.sandbox.plain_data`):
 requests on its standard input, answers on a pipe, each frame size-capped; anything the
 sandbox says is untrusted data.
 """
 
-import fcntl
 import os
 import queue
 import resource
 import shutil
 import signal
-import stat
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-from traitlets import Bool, Float, Integer
-from traitlets.config import Configurable
-
 from . import plain_data, resource_unit
+from .bwrap import bwrap_command, plain_environment
+from .reaper import kill_session, outside_sessions, own_chain
+from .uids import SandboxUnavailable, lock_folder, processes_of, uid_slot
 
 INSTALL_HINT = ("bubblewrap is not installed: grading runs every submission in a bwrap sandbox. "
                 "Install it (Debian/Ubuntu: `sudo apt-get install bubblewrap`; Fedora: `sudo dnf "
                 "install bubblewrap`), or pass --no-sandbox to grade without one (only for "
                 "submissions you trust; it is written into every log record).")
-_UID_BASE = 61000
-_UID_SLOTS = 512
 WATCH_SECONDS = 0.2
-LOCK_FOLDER = "autograder-sandbox-uids"
-
-
-class SandboxUnavailable(RuntimeError):
-    """bubblewrap is missing or cannot create a sandbox on this machine."""
-
-
-class Sandbox(Configurable):
-    """Limits for each sandboxed process; set them in nbgrader_config.py as c.Sandbox.*."""
-
-    enabled = Bool(True, help="Run submissions in a bubblewrap sandbox (--no-sandbox: False)"
-                   ).tag(config=True)
-    memory_mb = Integer(4096, help="Memory of one sandbox, MiB: all its processes, its files "
-                        "in /tmp and shared memory together (a control group; also each "
-                        "process's address space, RLIMIT_AS)").tag(config=True)
-    cpu_seconds = Integer(600, help="CPU time of one sandbox, all its processes together, "
-                          "seconds").tag(config=True)
-    cpus = Float(1.0, help="Cores one sandbox may use at once (a control group's CPU quota), "
-                 "so that a student's processes cannot slow a classmate's").tag(config=True)
-    processes = Integer(256, help="Processes and threads of one sandbox (a control group's "
-                        "pids limit and RLIMIT_NPROC)").tag(config=True)
-    file_size_mb = Integer(64, help="Largest file a submission may write, MiB (RLIMIT_FSIZE)"
-                           ).tag(config=True)
-    disk_mb = Integer(256, help="Size of the private working folder and of /tmp, MiB each"
-                      ).tag(config=True)
-    wall_seconds = Integer(600, help="Wall clock for a whole notebook, seconds").tag(config=True)
-    output_kb = Integer(4096, help="Output a notebook may produce, KiB: a flood is cut"
-                        ).tag(config=True)
-    figures = Bool(False, help="Draw figures while grading, so feedback shows them (about a "
-                   "third of a notebook's grading time; they earn no points)").tag(config=True)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The numbers of :class:`Sandbox` as a plain, picklable value (it travels to workers)."""
-
-    enabled: bool = True
-    memory_mb: int = 4096
-    cpu_seconds: int = 600
-    cpus: float = 1.0
-    processes: int = 256
-    file_size_mb: int = 64
-    disk_mb: int = 256
-    wall_seconds: int = 600
-    output_kb: int = 4096
-    cell_timeout: int = 120
-    figures: bool = False
-
-    @classmethod
-    def from_config(cls, config, cell_timeout, enabled=True):
-        """Limits from a traitlets config (nbgrader_config.py) and nbgrader's cell timeout."""
-        sandbox = Sandbox(config=config)
-        names = [n for n in cls.__dataclass_fields__
-                 if n not in ("enabled", "cell_timeout", "figures", "cpus")]
-        return cls(enabled=enabled and sandbox.enabled, cell_timeout=int(cell_timeout),
-                   figures=sandbox.figures, cpus=float(sandbox.cpus),
-                   **{n: int(getattr(sandbox, n)) for n in names})
-
-
-def font_cache():
-    """matplotlib's font list, so sandboxes need not rebuild it: file name -> bytes."""
-    import matplotlib
-    import matplotlib.font_manager  # noqa: F401 - builds the cache if it is missing
-
-    folder = Path(matplotlib.get_cachedir())
-    return {p.name: p.read_bytes() for p in folder.glob("fontlist-*.json")}
 
 
 def available():
@@ -118,94 +46,8 @@ def require(limits):
     if limits.enabled and not available():
         raise SandboxUnavailable(INSTALL_HINT)
     if limits.enabled and os.geteuid() == 0:
-        os.close(_lock_folder())
+        os.close(lock_folder())
 
-
-def _environment_paths():
-    """Folders the sandbox needs read-only: the interpreter, the venv and this package."""
-    package = Path(__file__).resolve().parents[1]
-    paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent,
-             Path(sysconfig.get_paths()["purelib"]), package}
-    return sorted(p.resolve() for p in paths if p.exists())
-
-
-_SYSTEM = ["/usr", "/bin", "/lib", "/lib64", "/lib32", "/etc/ld.so.cache", "/etc/alternatives",
-           "/etc/fonts", "/etc/localtime", "/etc/mime.types", "/var/cache/fontconfig"]
-
-
-def _bind_args(paths):
-    """bwrap arguments binding ``paths`` read-only, with world-readable parent folders."""
-    args, made = [], set()
-    for path in paths:
-        for parent in reversed(path.parents):
-            if str(parent) != "/" and parent not in made and not any(
-                    parent == p or p in parent.parents for p in paths if p != path):
-                args += ["--perms", "0755", "--dir", str(parent)]
-                made.add(parent)
-        args += ["--ro-bind", str(path), str(path)]
-    return args
-
-
-def bwrap_command(argv, input_dir, limits, uid=None):
-    """The bwrap command line that runs ``argv`` in the sandbox; ``uid`` given when we are
-    root (bwrap then drops to it), None otherwise (an unprivileged user namespace)."""
-    size = str(limits.disk_mb * 1024 * 1024)
-    system = [p for p in _SYSTEM if os.path.exists(p)]
-    args = ["bwrap"]
-    for path in system:
-        args += ["--ro-bind", path, path]
-    # /tmp first: the environment may live below it (a checkout in /tmp) and binds on top.
-    args += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
-    args += _bind_args(_environment_paths())
-    args += ["--perms", "0755", "--dir", "/work",
-             "--ro-bind", str(input_dir), "/work/in",
-             "--perms", "0777", "--size", size, "--tmpfs", "/work/sub",
-             "--proc", "/proc", "--dev", "/dev", "--chdir", "/work/sub",
-             "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-             "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv"]
-    for name, value in _sandbox_environment().items():
-        args += ["--setenv", name, value]
-    if uid is None:
-        args += ["--unshare-user", "--uid", "65534", "--gid", "65534", "--"]
-        return args + list(argv)
-    args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--",
-             shutil.which("setpriv") or "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}",
-             "--clear-groups", "--no-new-privs", "--"]
-    return args + list(argv)
-
-
-def _sandbox_environment():
-    """The only environment variables a sandboxed process gets."""
-    return {
-        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-        "HOME": "/work/sub",
-        "TMPDIR": "/tmp",
-        "LANG": "C.UTF-8",
-        "MPLCONFIGDIR": "/tmp/matplotlib",
-        "IPYTHONDIR": "/tmp/ipython",
-        "JUPYTER_CONFIG_DIR": "/tmp/jupyter/config",
-        "JUPYTER_DATA_DIR": "/tmp/jupyter/data",
-        "JUPYTER_RUNTIME_DIR": "/tmp/jupyter/runtime",
-        "JUPYTER_PLATFORM_DIRS": "1",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-        "NBGRADER_EXECUTION": "autograde",
-        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-    }
-
-
-def _processes_of(uid):
-    """How many processes ``uid`` runs now (RLIMIT_NPROC counts them all)."""
-    count = 0
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                count += entry.stat().st_uid == uid
-            except OSError:
-                continue
-    return count
 
 
 def _set_limits(limits, extra_processes, unit):
@@ -223,58 +65,6 @@ def _set_limits(limits, extra_processes, unit):
             resource.setrlimit(which, (value, value))
     return apply
 
-
-def _lock_folder():
-    """The folder of the uid locks in shared temporary space, opened (O_NOFOLLOW) after
-    checking that it is a folder of ours that nobody else may write: a descriptor."""
-    path = Path(tempfile.gettempdir()) / LOCK_FOLDER
-    try:
-        path.mkdir(mode=0o700)  # atomic: exists already, or is ours now
-    except FileExistsError:
-        pass
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError as error:
-        raise SandboxUnavailable(_unsafe(path, f"it cannot be opened as a folder ({error})")
-                                 ) from None
-    info = os.fstat(handle)
-    if info.st_uid != os.geteuid() or info.st_mode & 0o077:
-        os.close(handle)
-        raise SandboxUnavailable(_unsafe(path, f"it belongs to uid {info.st_uid} with mode "
-                                         f"{stat.S_IMODE(info.st_mode):o}"))
-    return handle
-
-
-def _unsafe(path, why):
-    return (f"refusing the sandbox lock folder {path}: {why}; it must be a folder owned by "
-            f"uid {os.geteuid()} with mode 700. Someone else may have made it: check, remove "
-            "it, and grade again.")
-
-
-@contextmanager
-def _uid_slot():
-    """An unprivileged uid no other sandbox on this machine uses now (root only)."""
-    folder = _lock_folder()
-    try:
-        for slot in range(_UID_SLOTS):
-            handle = os.open(f"{slot}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
-                             0o600, dir_fd=folder)
-            try:
-                if not stat.S_ISREG(os.fstat(handle).st_mode):
-                    os.close(handle)
-                    raise SandboxUnavailable(f"the sandbox lock {slot}.lock is not a file")
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(handle)
-                continue
-            try:
-                yield _UID_BASE + slot
-            finally:
-                os.close(handle)
-            return
-    finally:
-        os.close(folder)
-    raise SandboxUnavailable("no free sandbox uid: too many sandboxes at once")
 
 
 def _drain(stream, limit, sink, cut):
@@ -308,29 +98,18 @@ def session(module, files, limits, wall_seconds):
         pipe = (read_end, write_end)
         if not limits.enabled:
             with Session(argv, pipe, limits, wall_seconds, cwd=folder,
-                         env={**os.environ, **_plain_environment(folder)}) as started:
+                         env={**os.environ, **plain_environment(folder)}) as started:
                 yield started
         elif os.geteuid() == 0:
-            with _uid_slot() as uid, Session(bwrap_command(argv, folder, limits, uid), pipe,
+            with uid_slot() as uid, Session(bwrap_command(argv, folder, limits, uid), pipe,
                                              limits, wall_seconds,
-                                             extra=_processes_of(uid)) as started:
+                                             extra=processes_of(uid)) as started:
                 yield started
         else:
             with Session(bwrap_command(argv, folder, limits), pipe, limits, wall_seconds,
-                         extra=_processes_of(os.getuid())) as started:
+                         extra=processes_of(os.getuid())) as started:
                 yield started
 
-
-def _plain_environment(folder):
-    """Without a sandbox: the same variables, pointing at a private temporary folder."""
-    env = _sandbox_environment()
-    env.pop("PATH")
-    env["HOME"] = str(folder)
-    for name in ("MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR",
-                 "JUPYTER_RUNTIME_DIR"):
-        env[name] = str(folder / "private" / name.lower())
-    env["AUTOGRADER_INPUT"] = str(folder)
-    return env
 
 
 class Session:
@@ -380,7 +159,7 @@ class Session:
             if exceeded and not self.limit_hit:
                 self.limit_hit = exceeded
                 self.kill()
-            self.left_session += self._stop(_outside_sessions(self.process.pid, pids))
+            self.left_session += self._stop(outside_sessions(self.process.pid, pids))
 
     def _stop(self, pids):
         """SIGKILL ``pids``; how many were still there to be stopped."""
@@ -398,7 +177,7 @@ class Session:
         """Kill the processes that outlived the cell that started them: all but the sandbox's
         own chain (bwrap, the driver) and the kernel, the driver's first child."""
         pids = self.unit.pids(self.process.pid)
-        allowed = _own_chain(self.process.pid, pids)
+        allowed = own_chain(self.process.pid, pids)
         return self._stop([pid for pid in pids if pid not in allowed])
 
     @property
@@ -460,7 +239,7 @@ class Session:
         return True
 
     def kill(self):
-        _kill_session(self.process)
+        kill_session(self.process)
         self.unit.kill(self.process.pid)
 
     def close(self):
@@ -501,62 +280,3 @@ class Session:
 
 class Ended(Exception):
     """The sandboxed process stopped answering."""
-
-
-def _own_chain(root_pid, pids):
-    """The processes of the sandbox itself in ``pids``: ``root_pid`` and its line of first
-    children down to the driver, and the driver's first child, the kernel."""
-    chain, pid = [root_pid], root_pid
-    while len(chain) < 6:  # bwrap, its init, the driver, the kernel: never deeper
-        children = sorted((_started(p), p) for p in pids if resource_unit.parent_of(p) == pid)
-        if not children:
-            return set(chain)
-        pid = children[0][1]
-        chain.append(pid)
-        if _is_driver(chain[-2]):
-            break
-    return set(chain)
-
-
-def _outside_sessions(root_pid, pids):
-    """The processes in ``pids`` that left the sessions of the sandbox's own chain."""
-    chain = _own_chain(root_pid, pids)
-    if not any(_is_driver(pid) for pid in chain):
-        return []  # bwrap is still setting up (its helpers start sessions): no student code yet
-    sessions = {_stat_field(pid, 3) for pid in chain}
-    outside = []
-    for pid in set(pids) - chain:
-        # 0 or None: it ended meanwhile (a zombie has no session), as a grade cell's copy does
-        if _stat_field(pid, 3) not in sessions | {0, None}:
-            outside.append(pid)
-    return outside
-
-
-def _started(pid):
-    """When ``pid`` started (clock ticks since boot); processes that are gone sort last."""
-    return _stat_field(pid, 19, float("inf"))
-
-
-def _stat_field(pid, index, missing=None):
-    """Field ``index`` after the command name in /proc/PID/stat (1: parent, 3: session,
-    19: start time), as an int; ``missing`` when the process is gone."""
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[index])
-    except (OSError, IndexError, ValueError):
-        return missing
-
-
-def _is_driver(pid):
-    try:
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return False
-    return argv[1:3] == [b"-m", b"autograder.sandbox.kernel_driver"]
-
-
-def _kill_session(process):
-    """SIGKILL the sandbox's whole session (bwrap and, through its PID namespace, the rest)."""
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
