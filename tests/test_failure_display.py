@@ -35,7 +35,8 @@ CELLS = {
     "reloaded": "import importlib\nimport autograder.student.checks\n"
                 "importlib.reload(autograder.student.checks)\n"
                 "autograder.student.checks.expect_true(False, 'failed after a reload')",
-    "broken_handler": "autograder.student.checks._short_traceback = None  # the handler now fails\n"
+    "broken_handler": "import autograder.student.failure_display as display\n"
+                      "display._short_traceback = None  # the handler now fails\n"
                       "autograder.student.checks.expect_true(False, "
                       "'failed with a broken handler')",
     "still_running": "print('the kernel still runs')",

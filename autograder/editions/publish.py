@@ -38,8 +38,8 @@ PACKAGE = Path(__file__).parents[1]
 # `autograder check` needs (grading/check.py, when it exists, with everything it imports or
 # starts with `python -m`).
 STUDENT_MODULES = ("__init__.py", "__main__.py", "student/__init__.py", "student/callables.py",
-                   "student/checks.py", "student/mistakes.py", "student/cells.py",
-                   "student/interactive.py")
+                   "student/checks.py", "student/failure_display.py", "student/mistakes.py",
+                   "student/cells.py", "student/interactive.py")
 CHECK_MODULE = "grading/check.py"
 # Never shipped to students: they load the answers and the verification cases, or grade a
 # class. A module students need that imports one of them at module level fails the
