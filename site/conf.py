@@ -13,7 +13,7 @@ from autograder.grading.feedback import (
     MATHJAX_OFFLINE_CONFIG,
     copy_mathjax,
 )
-from autograder.editions.publish import reading_explorer
+from autograder.editions.explorers import reading_explorer
 
 SITE = Path(__file__).resolve().parent
 EXPLORERS = SITE / "explorers"
