@@ -6,6 +6,10 @@ tag, as the pages are opened as files and served as they are."""
 import base64
 import hashlib
 
+from markupsafe import Markup
+
+from . import pages
+
 
 def script_hash(script):
     """The CSP source that allows exactly the inline script whose text is ``script``."""
@@ -24,7 +28,8 @@ def policy(scripts=()):
 
 def meta(scripts=()):
     """The policy as a <meta> tag, for the top of a page's <head>."""
-    return f'<meta http-equiv="Content-Security-Policy" content="{policy(scripts)}">'
+    return pages.TEMPLATES.get_template("csp_meta.html.j2").render(
+        policy=Markup(policy(scripts)))
 
 
 def protect(page, scripts=()):

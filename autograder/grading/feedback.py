@@ -11,9 +11,10 @@ import os
 import shutil
 from pathlib import Path
 
+from markupsafe import Markup
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from . import csp, inert_html
+from . import csp, inert_html, pages
 from ..student import mistakes
 from ..student.cells import nbgrader_meta
 from .feedback_outputs import CapOutputs
@@ -212,7 +213,7 @@ def offline_math(html, target_folder):
         return html
     if copy_mathjax(Path(target_folder) / MATHJAX_FOLDER) is None:
         return html
-    local = (f"<script>{MATHJAX_CONFIG_SCRIPT}</script>\n"
-             f'<script src="{MATHJAX_FOLDER}/MathJax.js?config={MATHJAX_COMBINED_CONFIG},Safe">'
-             "</script>")
+    local = pages.TEMPLATES.get_template("mathjax.html.j2").render(
+        config=Markup(MATHJAX_CONFIG_SCRIPT), folder=MATHJAX_FOLDER,
+        combined=MATHJAX_COMBINED_CONFIG)
     return html[:start] + local + html[end + len(_MACRO_END):]

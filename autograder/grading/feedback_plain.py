@@ -2,14 +2,11 @@
 score of each grade cell from the gradebook and a sentence saying so. Built from the
 gradebook alone, so it is written whatever the notebook holds."""
 
-from pathlib import Path
-
 from nbgrader.api import Gradebook
 
 from . import csp, pages
 
-PAGE = pages.environment(Path(__file__).parent / "templates").get_template(
-    "plain_feedback.html.j2")
+PAGE = pages.TEMPLATES.get_template("plain_feedback.html.j2")
 
 
 def _number(value):

@@ -1,6 +1,8 @@
 """Jinja2 environments for the pages the course writes: templates from a package folder,
 every value autoescaped, an undefined name an error."""
 
+from pathlib import Path
+
 import jinja2
 
 
@@ -11,3 +13,7 @@ def environment(folder, **filters):
                                lstrip_blocks=True)
     pages.filters.update(filters)
     return pages
+
+
+# The templates of grading's own pages and tags (the plain feedback page, the policy, MathJax).
+TEMPLATES = environment(Path(__file__).parent / "templates")
