@@ -95,7 +95,8 @@ def _collect(args):
 
 def _export_grades(args):
     from .course import roster
-    from .lms.export import Canvas, export_grades
+    from .lms.canvas import Canvas
+    from .lms.export import export_grades
     from .course.nbgrader_api import open_api
 
     result = export_grades(root=args.root, fmt=args.format, assignments=args.assignment,

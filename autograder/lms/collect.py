@@ -40,7 +40,6 @@ import os
 import re
 import stat
 import tempfile
-import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -50,14 +49,11 @@ from pathlib import Path, PurePosixPath
 from ..course import modes
 from ..course.paths import CourseError, check_assignment
 from ..course.deadlines import stamp
+from . import canvas, moodle
 
 MAX_NOTEBOOK_BYTES = 50 * 2**20
 REPLACED_FOLDER = ".replaced"
 TIMESTAMP_FILE = "timestamp.txt"
-CANVAS = re.compile(r"(?P<name>.+?)_(?P<late>LATE_)?(?P<lms_id>\d+)_\d+_(?P<filename>.+)")
-MOODLE = re.compile(r"(?:^|/)(?P<name>[^/_]+)_(?P<lms_id>\d+)_assignsubmission_file_/?"
-                    r"(?P<filename>[^/].*)$")
-MOODLE_DROPPED = re.compile(r"[\x00-\x1f\x7f&<>\"`|':\\/]")
 RESUBMISSION = re.compile(r"-(\d+)$")
 SYSTEM_FILES = {"__MACOSX", "Thumbs.db", "desktop.ini"}
 
@@ -191,12 +187,12 @@ def _candidate(info, roster, result, max_bytes):
     if not path.lower().endswith(".ipynb"):
         result.ignored.append(Skipped(path, "not a notebook"))
         return None
-    parsed = MOODLE.search(path) or CANVAS.fullmatch(parts[-1])
+    parsed = moodle.MOODLE.search(path) or canvas.CANVAS.fullmatch(parts[-1])
     if not parsed:
         result.unmatched.append(Skipped(path, "name follows neither Canvas's nor Moodle's "
                                               "pattern, so it names no LMS user"))
         return None
-    style = "moodle" if parsed.re is MOODLE else "canvas"
+    style = "moodle" if parsed.re is moodle.MOODLE else "canvas"
     student, how = _match(roster, style, parsed["name"], parsed["lms_id"])
     if student is None:
         result.unmatched.append(Skipped(path, how))
@@ -212,26 +208,13 @@ def _candidate(info, roster, result, max_bytes):
                       student.lms_id != parsed["lms_id"], style)
 
 
-def _canvas_key(text):
-    """A name as Canvas writes it into file names: lowercased, only word characters."""
-    return re.sub(r"\W", "", unicodedata.normalize("NFC", text)).lower()
-
-
-def _moodle_key(text):
-    """A full name as Moodle writes it into file names ('_' as a space, without the
-    characters its clean_filename drops), compared without regard to case or runs of
-    spaces."""
-    text = MOODLE_DROPPED.sub("", unicodedata.normalize("NFC", text).replace("_", " "))
-    return " ".join(text.split()).casefold()
-
-
 def _match(roster, style, name, lms_id):
     """(student, how it was matched) or (None, why no student could be)."""
     if style == "canvas":
-        key, keys = _canvas_key(name), {s: _canvas_key(s.last_name + s.first_name)
-                                       for s in roster.values()}
+        key, keys = canvas.name_key(name), {s: canvas.name_key(s.last_name + s.first_name)
+                                            for s in roster.values()}
     else:
-        key, keys = _moodle_key(name), {s: _moodle_key(s.name) for s in roster.values()}
+        key, keys = moodle.name_key(name), {s: moodle.name_key(s.name) for s in roster.values()}
     by_id = [s for s in roster.values() if s.lms_id == lms_id]
     by_name = [s for s, k in keys.items() if k and k == key]
     if by_id and by_name and by_id[0] not in by_name:

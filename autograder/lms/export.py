@@ -30,27 +30,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from traitlets import Dict
-from traitlets.config import Configurable
-
 from ..course import csv_cells, modes
 from ..grading import grades_csv
 from ..course.paths import CourseError, check_assignment
 from ..course.roster import FILE_NAME as ROSTER_FILE
 from ..course.roster import Student
+from . import canvas, moodle
+from .rows import score_and_late
 
 FORMATS = ("canvas", "moodle", "csv")
 DEFAULT_OUTPUT = {"canvas": "export/canvas-grades.csv", "moodle": "export/moodle-{}.csv",
                   "csv": "export/grades-table.csv"}
-READ_ONLY = "(read only)"
-
-
-class Canvas(Configurable):
-    """The course's Canvas assignments; set them in nbgrader_config.py as c.Canvas.*."""
-
-    assignment_ids = Dict({}, help='Canvas assignment id of each assignment, e.g. '
-                          '{"02_classification_losses": 4321}: the number in the assignment\'s '
-                          'Canvas address, .../assignments/4321').tag(config=True)
 PROTECTED_NAMES = {"grades.csv", grades_csv.FILE_NAME, ROSTER_FILE}
 
 
@@ -119,13 +109,13 @@ def export_grades(*, root, fmt, assignments=None, roster, out=None, canvas_ids=N
         warnings += [f"{a} has no Canvas assignment id (c.Canvas.assignment_ids in "
                      "nbgrader_config.py): Canvas would create a new assignment"
                      for a in chosen if a not in (canvas_ids or {})]
-        tables = {_output(root, fmt, out): _canvas(students, chosen, graded, max_scores,
+        tables = {_output(root, fmt, out): canvas.table(students, chosen, graded, max_scores,
                                                    canvas_ids or {})}
     elif fmt == "moodle":
         warnings += [f"{s.student_id} has no lms_id: Moodle's worksheet cannot match them"
                      for s in roster.values() if not s.lms_id]
         when = time.strftime("%Y-%m-%d %H:%M:%S %Z")
-        tables = {_output(root, fmt, out, a): _moodle(students, a, graded, max_scores, when)
+        tables = {_output(root, fmt, out, a): moodle.table(students, a, graded, max_scores, when)
                   for a in chosen}
     else:
         tables = {_output(root, fmt, out): _plain(students, chosen, graded)}
@@ -138,51 +128,12 @@ def export_grades(*, root, fmt, assignments=None, roster, out=None, canvas_ids=N
     return ExportResult(tuple(tables), fmt, chosen, len(students), tuple(warnings))
 
 
-def _cells(graded, student, assignment):
-    """(score, late) of ``student`` on ``assignment``: ("", "") when there is no row."""
-    row = graded.get((student.student_id, assignment))
-    return (row.score, row.late) if row else ("", "")
-
-
-def _sortable_name(student):
-    """The name as Canvas lists students, "Last, First"; the student_id if it is unknown."""
-    return ", ".join(n for n in (student.last_name, student.first_name) if n) or student.student_id
-
-
-def _canvas(students, assignments, graded, max_scores, ids):
-    titles = [f"{a} ({ids[a]})" if a in ids else a for a in assignments]
-    header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-    points = ["Points Possible", "", "", "", ""]
-    for assignment, title in zip(assignments, titles, strict=True):
-        header += [title, f"{assignment} late"]
-        points += [max_scores.get(assignment, ""), READ_ONLY]
-    rows = [[_sortable_name(s), s.lms_id, s.sis_user_id, s.sis_login_id, s.section,
-             *(c for a in assignments for c in _cells(graded, s, a))] for s in students]
-    return [header, points, *rows]
-
-
-def _moodle(students, assignment, graded, max_scores, when):
-    header = ["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade",
-              "Grade can be changed", "Last modified (submission)", "Last modified (grade)",
-              "Late"]
-    rows = []
-    for s in students:
-        row = graded.get((s.student_id, assignment))
-        status = ("No submission" if row is None or row.status == grades_csv.NO_SUBMISSION
-                  else "Submitted for grading")
-        score, late = _cells(graded, s, assignment)
-        rows.append([f"Participant {s.lms_id}" if s.lms_id else "", s.name or s.student_id,
-                     s.email, status, score, max_scores.get(assignment, ""), "Yes", "",
-                     when, late])
-    return [header, *rows]
-
-
 def _plain(students, assignments, graded):
     header = ["student_id", "name", "email", "lms_id",
               *(c for a in assignments for c in (a, f"{a} late")), "total"]
     rows = []
     for s in students:
-        cells = [c for a in assignments for c in _cells(graded, s, a)]
+        cells = [c for a in assignments for c in score_and_late(graded, s, a)]
         numbers = [float(c) for c in cells[::2] if c]
         total = f"{sum(numbers):g}" if numbers else ""
         rows.append([s.student_id, s.name, s.email, s.lms_id, *cells, total])
