@@ -49,7 +49,7 @@ class-hub: $(BIN)/jupyterhub $(HUB_PROXY) $(USERS_ENV)/bin/jupyterhub-singleuser
 ## checkout and the hub's own environment live (a home folder only root enters), and it
 ## holds no editable link to this checkout
 class-hub-env: $(USERS_ENV)/bin/jupyterhub-singleuser
-$(USERS_ENV)/bin/jupyterhub-singleuser: pyproject.toml $(wildcard autograder/*.py)
+$(USERS_ENV)/bin/jupyterhub-singleuser: pyproject.toml $(shell find autograder -name '*.py' -o -name '*.j2' -o -name '*.css')
 	/usr/bin/python3 -m venv $(USERS_ENV)
 	$(USERS_ENV)/bin/python -m pip install --quiet ".[hub]"
 	touch $@

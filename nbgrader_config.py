@@ -11,7 +11,7 @@ c.Execute.timeout = 120
 # `nbgrader autograde` and the formgrader's Autograde button grade exactly as `autograder
 # grade` does: the student's cells in the sandbox, the grade cells in the grading process.
 c.Autograde.sanitize_preprocessors = [
-    "autograder.inject.PlainUnknownIds",
+    "autograder.grading.inject.PlainUnknownIds",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
@@ -19,7 +19,7 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
-    "autograder.inject.GradeInSandbox",
+    "autograder.grading.inject.GradeInSandbox",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -32,7 +32,7 @@ c.Autograde.autograde_preprocessors = [
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
-    "autograder.feedback.MessagesOnly",
+    "autograder.grading.feedback.MessagesOnly",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 # Every submission runs in a bubblewrap sandbox, one resource unit for all its processes

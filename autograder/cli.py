@@ -1,16 +1,16 @@
 """The `autograder` command line: thin wrappers over the keyword-only functions of each verb."""
 
-from . import startup  # noqa: F401 - first: makes importing nbformat faster
+from .sandbox import startup  # noqa: F401 - first: makes importing nbformat faster
 
 import argparse
 import sys
 
-from .build import build
-from .check import check
-from .course import CourseError, find_root
-from .grade import default_jobs, grade
-from .interrupt import Interrupted
-from .validate import validate
+from .editions.build import build
+from .grading.check import check
+from .course.paths import CourseError, find_root
+from .grading.grade import default_jobs, grade
+from .grading.interrupt import Interrupted
+from .editions.validate import validate
 
 
 def _build(args):
@@ -32,8 +32,8 @@ def _grade(args):
 
 
 def _forget(args):
-    from .forget import forget
-    from .nbgrader_api import open_api
+    from .grading.forget import forget
+    from .course.nbgrader_api import open_api
 
     cleared, rows, marked = forget(root=args.root, assignment=args.assignment,
                                    students=args.student,
@@ -51,7 +51,7 @@ def _check(args):
 
 
 def _publish(args):
-    from .publish import publish
+    from .editions.publish import publish
 
     if (args.dest is None) == (args.branch is None):
         raise CourseError("publish: give either DEST or --branch NAME.")
@@ -60,7 +60,7 @@ def _publish(args):
 
 
 def _leaks(args):
-    from .leaks import leaks
+    from .editions.leaks import leaks
 
     if (args.path is None) == (args.branch is None):
         raise CourseError("leaks: give either PATH or --branch NAME.")
@@ -72,17 +72,17 @@ def _leaks(args):
 
 
 def _report(args):
-    from .report import report
+    from .report.make import report
 
     report(root=args.root, assignment=args.assignment)
     return 0
 
 
 def _collect(args):
-    from . import roster
-    from .deadlines import due_date
-    from .lms_collect import collect
-    from .nbgrader_api import open_api
+    from .course import roster
+    from .course.deadlines import due_date
+    from .lms.collect import collect
+    from .course.nbgrader_api import open_api
 
     found = roster.load(args.root)
     api = open_api(args.root)
@@ -94,9 +94,10 @@ def _collect(args):
 
 
 def _export_grades(args):
-    from . import roster
-    from .lms_export import Canvas, export_grades
-    from .nbgrader_api import open_api
+    from .course import roster
+    from .lms.canvas import Canvas
+    from .lms.export import export_grades
+    from .course.nbgrader_api import open_api
 
     result = export_grades(root=args.root, fmt=args.format, assignments=args.assignment,
                            roster=roster.load(args.root), out=args.output,

@@ -1,6 +1,6 @@
 """Run every benchmark of the course; each prints ratios against a baseline of the same run."""
 
-from autograder.course import find_root
+from autograder.course.paths import find_root
 
 from . import grading, hostile_output, notebooks, reference, report, sandbox, submission_size
 

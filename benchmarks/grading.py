@@ -13,11 +13,11 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import grading_log
-from autograder.cells import nbgrader_meta
-from autograder.execute import execute
-from autograder.nbgrader_api import open_api
-from autograder.reference import answered
+from autograder.grading import grading_log
+from autograder.student.cells import nbgrader_meta
+from autograder.course.execute import execute
+from autograder.course.nbgrader_api import open_api
+from autograder.course.reference import answered
 
 from .timing import once_seconds
 

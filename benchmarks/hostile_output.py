@@ -9,10 +9,10 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.feedback_worker import FeedbackWorker
-from autograder.grade import grade
-from autograder.nbgrader_api import open_api
-from autograder.reference import answered
+from autograder.grading.feedback_worker import FeedbackWorker
+from autograder.grading.grade import grade
+from autograder.course.nbgrader_api import open_api
+from autograder.course.reference import answered
 from tests.submissions.hostile_output import pathological_output
 
 from .timing import once_seconds

@@ -5,8 +5,8 @@ import tempfile
 
 import nbformat
 
-from autograder.course import assignments, notebook
-from autograder.execute import execute, execute_file
+from autograder.course.paths import assignments, notebook
+from autograder.course.execute import execute, execute_file
 
 from .timing import once_seconds
 

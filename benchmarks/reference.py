@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 
-from autograder.course import assignments
-from autograder.reference import load
+from autograder.course.paths import assignments
+from autograder.course.reference import load
 
 from .timing import best_seconds, report
 

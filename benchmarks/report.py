@@ -9,10 +9,10 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import grades_csv, grading_log
-from autograder.cells import nbgrader_meta
-from autograder.reference import answered
-from autograder.report import report
+from autograder.grading import grades_csv, grading_log
+from autograder.student.cells import nbgrader_meta
+from autograder.course.reference import answered
+from autograder.report.make import report
 
 from .timing import once_seconds
 

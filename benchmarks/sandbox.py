@@ -7,7 +7,9 @@ import time
 import nbformat
 import numpy as np
 
-from autograder import sandbox, work
+from autograder.sandbox import session as sandbox
+from autograder.sandbox.limits import Limits
+from autograder.grading import work
 
 from .timing import once_seconds
 
@@ -43,11 +45,11 @@ def run(root):
     if not sandbox.available():
         print("\nSandbox: bubblewrap is not installed; nothing to measure")
         return
-    on, off = sandbox.Limits(), sandbox.Limits(enabled=False)
+    on, off = Limits(), Limits(enabled=False)
     plain = min(once_seconds(lambda: _run(["1 + 1"], off)) for _ in range(3))
     boxed = min(once_seconds(lambda: _run(["1 + 1"], on)) for _ in range(3))
     started = time.monotonic()
-    stopped = _run(["import time; time.sleep(300)"], sandbox.Limits(wall_seconds=WALL))
+    stopped = _run(["import time; time.sleep(300)"], Limits(wall_seconds=WALL))
     after = time.monotonic() - started
     if not stopped.status.startswith("timeout"):
         raise RuntimeError("the wall clock did not stop the notebook")

@@ -14,15 +14,16 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import grades_csv, sandbox
-from autograder.reference import answered
+from autograder.grading import grades_csv
+from autograder.sandbox import session as sandbox
+from autograder.course.reference import answered
 
 ASSIGNMENT = "01_regression_losses"
 FACTORS = (1, 10, 100, 200)
 # Run in a fresh process: grade it, then report this process's own peak resident memory.
 GRADE = """
 import json, resource, sys
-from autograder.grade import grade
+from autograder.grading.grade import grade
 grade(root=sys.argv[1], assignment=sys.argv[2], jobs=1, log=lambda line: None)
 print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
 """

@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from autograder import roster  # noqa: E402 - this checkout's package
+from autograder.course import roster  # noqa: E402 - this checkout's package
 from hub.course_hub import course_id  # noqa: E402
 
 SETTINGS = "class_hub.json"

@@ -21,7 +21,7 @@ What the operating system enforces here (README, "A real class on one machine"):
   it as ``course``, and only instructors load the formgrader.
 - nbgrader's exchange has nbgrader's permissions: outbound readable by all, inbound
   writable but not listable by students, feedback found by its hash. A submission filed
-  under another student's name is not collected (autograder/owned_collect.py).
+  under another student's name is not collected (autograder/lms/owned_collect.py).
 
 HTTPS: serve the hub behind a reverse proxy that holds the certificate (nginx, Caddy,
 Traefik) and keep it on 127.0.0.1, or give it one directly:

@@ -9,7 +9,7 @@ which holds:
   (on the demo hub every user is the same OS user, so nbgrader cannot tell students apart
   by uid); for an instructor, the course's own nbgrader_config.py and its folder as the
   course root (with system users, nbgrader's ``groupshared`` and the owner-checking
-  collect, see autograder/owned_collect.py);
+  collect, see autograder/lms/owned_collect.py);
 - ``jupyter_server_config.json`` and ``labconfig/page_config.json``: which parts of
   nbgrader's extension the role gets, as nbgrader's installation guide disables them (and
   no JupyterLab news from the internet for anyone).
@@ -44,8 +44,9 @@ def course_id(course_root):
 
 # Where every user is a system user (hub/class_config.py): instructors share the course's
 # files through their group, and a submission filed under another student's name is refused.
-SYSTEM_USERS_INSTRUCTOR = ["c.CourseDirectory.groupshared = True",
-                           'c.ExchangeFactory.collect = "autograder.owned_collect.OwnedCollect"']
+SYSTEM_USERS_INSTRUCTOR = [
+    "c.CourseDirectory.groupshared = True",
+    'c.ExchangeFactory.collect = "autograder.lms.owned_collect.OwnedCollect"']
 
 
 def _nbgrader_config(user, instructor, course, exchange, course_root, home, system_users):

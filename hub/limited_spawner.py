@@ -1,7 +1,7 @@
 """JupyterHub's LocalProcessSpawner with a memory, CPU and process limit per user's server.
 
 Each server (and every kernel and terminal it starts) runs as its user's uid inside a
-resource unit of its own, the one the grader's sandboxes use (autograder/resource_unit.py):
+resource unit of its own, the one the grader's sandboxes use (autograder/sandbox/resource_unit.py):
 a control group (cgroup v1 or v2) or a transient systemd scope. The kernel enforces the
 limits: a server that allocates past ``mem_limit`` has a process killed by the
 out-of-memory killer of its own group, and no other user's server is touched. Where no
@@ -12,8 +12,8 @@ is not a limit for a process the hub does not watch).
 from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Integer
 
-from autograder import resource_unit
-from autograder.sandbox import Limits
+from autograder.sandbox import resource_unit
+from autograder.sandbox.limits import Limits
 
 
 class LimitedSpawner(LocalProcessSpawner):

@@ -7,13 +7,13 @@ into the site's _static folder."""
 
 from pathlib import Path
 
-from autograder.feedback import (
+from autograder.grading.feedback import (
     MATHJAX_COMBINED_CONFIG,
     MATHJAX_FOLDER,
     MATHJAX_OFFLINE_CONFIG,
     copy_mathjax,
 )
-from autograder.publish import reading_explorer
+from autograder.editions.explorers import reading_explorer
 
 SITE = Path(__file__).resolve().parent
 EXPLORERS = SITE / "explorers"

@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import sandbox
-from autograder.cells import nbgrader_meta
+from autograder.sandbox import session as sandbox
+from autograder.student.cells import nbgrader_meta
 
 ROOT = Path(__file__).resolve().parents[1]
 # Grading runs every submission in a bubblewrap sandbox: tests that grade need it.

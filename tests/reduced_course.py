@@ -17,8 +17,8 @@ import shutil
 
 import nbformat
 
-from autograder.cells import nbgrader_meta
-from autograder.trusted_runner import bound_names, role
+from autograder.student.cells import nbgrader_meta
+from autograder.grading.trusted_runner import bound_names, role
 from tests.course_copy import ROOT, read
 
 _WORD = re.compile(r"[A-Za-z_]\w*")

@@ -11,10 +11,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.cells import nbgrader_meta
-from autograder.check import NO_SANDBOX, VISIBLE_ONLY, check, restore, score
-from autograder.course import CourseError
-from autograder.reference import answered
+from autograder.student.cells import nbgrader_meta
+from autograder.grading.check import NO_SANDBOX, VISIBLE_ONLY, check, restore, score
+from autograder.course.paths import CourseError
+from autograder.course.reference import answered
 from tests.course_copy import ROOT, make_course, read
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("check")]

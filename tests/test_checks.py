@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
-from autograder.checks import (KINK_GRID, SCALE_IS_STD, check_gaussian_init, expect_between,
+from autograder.student.checks import (KINK_GRID, SCALE_IS_STD, check_gaussian_init, expect_between,
                                expect_close, expect_elementwise, expect_gradient,
                                expect_reductions, expect_scalar, expect_shape,
                                expect_unmodified, inputs_of_every_rank, numerical_gradient,

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import resource_unit
-from autograder.sandbox import Limits
+from autograder.sandbox import resource_unit
+from autograder.sandbox.limits import Limits
 from tests.course_copy import ROOT, make_course
 from tests.hub_user import HubUser
 from tests.test_hub import (A, MISTAKE, Hub, browser,  # noqa: F401 - fixtures

@@ -7,8 +7,8 @@ import re
 import nbformat
 import pytest
 
-from autograder.cells import nbgrader_meta
-from autograder.course import assignments, notebook
+from autograder.student.cells import nbgrader_meta
+from autograder.course.paths import assignments, notebook
 from tests.contract import CONTRACT
 from tests.course_copy import ROOT
 

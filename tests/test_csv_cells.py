@@ -5,7 +5,8 @@ import csv
 
 import pytest
 
-from autograder import csv_cells, grades_csv
+from autograder.course import csv_cells
+from autograder.grading import grades_csv
 
 FORMULAS = ['=HYPERLINK("http://x","y")', "+1+cmd", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 

@@ -5,8 +5,8 @@ import shutil
 import nbformat
 import pytest
 
-from autograder.build import source_fingerprint
-from autograder.course import assignments, notebook
+from autograder.editions.build import source_fingerprint
+from autograder.course.paths import assignments, notebook
 from tests.course_copy import ROOT, autograder, tree_digest
 
 ASSIGNMENTS = assignments(ROOT)

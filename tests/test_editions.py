@@ -11,8 +11,8 @@ import tomllib
 import nbformat
 import pytest
 
-from autograder.leaks import leaks, secrets
-from autograder.publish import publish
+from autograder.editions.leaks import leaks, secrets
+from autograder.editions.publish import publish
 from tests.contract import CONTRACT
 from tests.course_copy import ROOT, autograder
 
@@ -64,15 +64,16 @@ def test_student_edition_holds_what_students_need_and_nothing_else(student_editi
         assert f"release/{name}/{name}.ipynb" in files
         assert f"notebooks/{name}_explorer.ipynb" in files
     for wanted in ("README.md", "pyproject.toml", "environment.yml", "autograder/__init__.py",
-                   "autograder/checks.py", "autograder/interactive.py", "autograder/cli.py"):
+                   "autograder/student/checks.py", "autograder/student/interactive.py",
+                   "autograder/cli.py"):
         assert wanted in files
     tops = {f.split("/")[0] for f in files}
     assert not tops & {"source", "solutions", "tests", "verification", "benchmarks", "submitted",
                        "autograded", "feedback", "gradebook.db", "autograder_grades.csv"}
-    for grader in ("reference.py", "answer_key.py", "grade.py", "build.py", "publish.py",
-                   "leaks.py"):
+    for grader in ("course/reference.py", "grading/answer_key.py", "grading/grade.py",
+                   "editions/build.py", "editions/publish.py", "editions/leaks.py"):
         assert f"autograder/{grader}" not in files
-    assert "autograder/check.py" in files
+    assert "autograder/grading/check.py" in files
     readme = (student_edition / "README.md").read_text()
     for words in ("pip install", "conda env create", "jupyter lab", "Validate",
                   "autograder check", "hand in"):
@@ -113,11 +114,11 @@ def test_student_package_installs_and_imports(student_edition, tmp_path):
         shutil.rmtree(target, ignore_errors=True)
         install = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
     assert install.returncode == 0, install.stderr
-    assert (target / "autograder" / "checks.py").is_file()
-    assert not (target / "autograder" / "reference.py").exists()
+    assert (target / "autograder" / "student" / "checks.py").is_file()
+    assert not (target / "autograder" / "course" / "reference.py").exists()
     probe = subprocess.run(
-        [sys.executable, "-c", "import autograder, autograder.checks, autograder.interactive; "
-                               "print(autograder.__file__)"],
+        [sys.executable, "-c", "import autograder, autograder.student.checks, "
+                               "autograder.student.interactive; print(autograder.__file__)"],
         capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(target)})
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout.strip().startswith(str(target))

@@ -1,6 +1,6 @@
 """The lecture companions in notebooks/ run headless, use the reference functions from
 source/ rather than copies of them, label their controls and draw every menu option; the
-controls of autograder.interactive redraw from their current values, the last change
+controls of autograder.student.interactive redraw from their current values, the last change
 winning."""
 
 import ast
@@ -13,9 +13,9 @@ import matplotlib.pyplot as plt
 import nbformat
 import pytest
 
-from autograder import interactive
-from autograder.execute import errors, execute_file
-from autograder.interactive import STATIC_NOTE, Choice, Explorer, Slider, drawn, explore
+from autograder.student import interactive
+from autograder.course.execute import errors, execute_file
+from autograder.student.interactive import STATIC_NOTE, Choice, Explorer, Slider, drawn, explore
 from tests.contract import CONTRACT
 from tests.course_copy import ROOT
 

@@ -6,15 +6,16 @@ import re
 import nbformat
 import pytest
 
-from autograder.execute import execute
-from autograder.feedback import MessagesOnly
+from autograder.course.execute import execute
+from autograder.grading.feedback import MessagesOnly
 
 pytestmark = pytest.mark.slow
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-CHECKS_FILE = "autograder/checks.py"
+CHECKS_FILE = "autograder/student/checks.py"
 
 CELLS = {
-    "imports": "import numpy as np\nfrom autograder.checks import expect_close, expect_true, run",
+    "imports": "import numpy as np\n"
+               "from autograder.student.checks import expect_close, expect_true, run",
     "answer": "def softmax(s):\n    s = np.asarray(s, dtype=float)\n"
               "    return np.exp(s) / np.exp(s).sum()",
     "visible": "S = [[1.0, 2.0], [3.0, 1.0]]\n"
@@ -31,11 +32,13 @@ CELLS = {
              "expect_close(run(shift, [1, 2]), [0.0, 1.0], call='shift([1, 2])')",
     "own_assert": "def positive(s):\n    assert s > 0, 'my own assert'\n\n\nrun(positive, -1)",
     "other_error": "raise ValueError('not an assertion')",
-    "reloaded": "import importlib\nimport autograder.checks\n"
-                "importlib.reload(autograder.checks)\n"
-                "autograder.checks.expect_true(False, 'failed after a reload')",
-    "broken_handler": "autograder.checks._short_traceback = None  # the handler now fails\n"
-                      "autograder.checks.expect_true(False, 'failed with a broken handler')",
+    "reloaded": "import importlib\nimport autograder.student.checks\n"
+                "importlib.reload(autograder.student.checks)\n"
+                "autograder.student.checks.expect_true(False, 'failed after a reload')",
+    "broken_handler": "import autograder.student.failure_display as display\n"
+                      "display._short_traceback = None  # the handler now fails\n"
+                      "autograder.student.checks.expect_true(False, "
+                      "'failed with a broken handler')",
     "still_running": "print('the kernel still runs')",
 }
 
@@ -148,7 +151,7 @@ def test_feedback_keeps_only_the_message(executed, tmp_path):
     converter = GenerateFeedback(coursedir=CourseDirectory(root=str(tmp_path)))
     exporter = converter.exporter_class(parent=converter, config=converter.config)
     for preprocessor in ("nbgrader.preprocessors.ClearHiddenTests",
-                         "autograder.feedback.MessagesOnly"):
+                         "autograder.grading.feedback.MessagesOnly"):
         exporter.register_preprocessor(preprocessor, enabled=True)
     graded = nbformat.from_dict(executed["hidden"][2])
     graded.metadata["nbgrader"].update(score=0, comment="")

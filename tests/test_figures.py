@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from autograder.course import assignments, notebook
+from autograder.course.paths import assignments, notebook
 from tests.course_copy import ROOT
 
 

@@ -10,9 +10,9 @@ from nbgrader.api import Gradebook, MissingEntry
 
 import pytest
 
-from autograder import grades_csv, grading_log
-from autograder.forget import forget
-from autograder.nbgrader_api import GRADEBOOK_NOISE
+from autograder.grading import grades_csv, grading_log
+from autograder.grading.forget import forget
+from autograder.course.nbgrader_api import GRADEBOOK_NOISE
 from tests.course_copy import tree_digest
 
 A, B = "02_classification_losses", "01_regression_losses"

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from autograder import grading_log
-from autograder.reference import answered
+from autograder.grading import grading_log
+from autograder.course.reference import answered
 from tests.course_copy import NEEDS_BWRAP, ROOT, autograder, make_course, read, submit
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
@@ -122,8 +122,8 @@ class _Terminal(io.StringIO):
 
 
 def test_progress_is_a_bar_on_a_terminal_and_lines_otherwise():
-    from autograder.grades_csv import row
-    from autograder.progress import Progress
+    from autograder.grading.grades_csv import row
+    from autograder.grading.progress import Progress
 
     lines = []
     plain = Progress(2, lines.append, stream=io.StringIO())

@@ -11,9 +11,9 @@ import json
 import nbformat
 import pytest
 
-from autograder.cells import nbgrader_meta
-from autograder.reference import answered
-from autograder.trusted_runner import hidden_lines
+from autograder.student.cells import nbgrader_meta
+from autograder.course.reference import answered
+from autograder.grading.trusted_runner import hidden_lines
 from tests.course_copy import (NEEDS_BWRAP, autograder, graded_cells_only, grades, make_course,
                                read, submit)
 

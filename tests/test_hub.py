@@ -22,9 +22,9 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import sandbox
-from autograder.execute import grade_cells
-from autograder.reference import answered
+from autograder.sandbox import session as sandbox
+from autograder.course.execute import grade_cells
+from autograder.course.reference import answered
 from tests.browser import chromium, screenshot_saver
 from tests.course_copy import ROOT, graded_cells_only, make_course, read
 from tests.mutants import classification_losses  # noqa: F401 - registers its variants

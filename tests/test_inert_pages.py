@@ -10,12 +10,12 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from autograder import csp
-from autograder.feedback import offline_math
-from autograder.feedback_outputs import CapOutputs
-from autograder.feedback_plain import plain_page
-from autograder.feedback_worker import FeedbackWorker
-from autograder.inert_html import clean
+from autograder.grading import csp
+from autograder.grading.feedback import offline_math
+from autograder.grading.feedback_outputs import CapOutputs
+from autograder.grading.feedback_plain import plain_page
+from autograder.grading.feedback_worker import FeedbackWorker
+from autograder.grading.inert_html import clean
 from tests.browser import chromium
 
 SCRIPT = "document.title = 'pwned'; window.__pwned = true;"

@@ -4,8 +4,8 @@ process on the course's own answers with one catalogued mistake put in: no stude
 
 import pytest
 
-from autograder.cells import nbgrader_meta
-from autograder.reference import library_cells
+from autograder.student.cells import nbgrader_meta
+from autograder.course.reference import library_cells
 from tests.course_copy import read
 from tests.mutants.catalogue import REGISTRY
 from tests.mutants.initialization import ASSIGNMENT

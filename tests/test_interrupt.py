@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import grading_log
-from autograder.reference import answered
+from autograder.grading import grading_log
+from autograder.course.reference import answered
 from tests.course_copy import NEEDS_BWRAP, autograder, make_course, read, submit
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading"),

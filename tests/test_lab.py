@@ -248,9 +248,9 @@ def test_written_answers_appear_in_the_formgrader_with_their_points(lab, browser
     from nbgrader.api import Gradebook
     from playwright.sync_api import expect
 
-    from autograder import sandbox
-    from autograder.cells import nbgrader_meta
-    from autograder.reference import answered
+    from autograder.sandbox import session as sandbox
+    from autograder.student.cells import nbgrader_meta
+    from autograder.course.reference import answered
     from tests.course_copy import autograder, graded_cells_only, make_course, read, submit
 
     course = make_course(tmp_path / "course", [ASSIGNMENT])

@@ -15,10 +15,11 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from nbgrader.utils import parse_utc
 
-from autograder import grades_csv, roster
-from autograder.course import CourseError
-from autograder.lms_collect import collect
-from autograder.lms_export import export_grades
+from autograder.grading import grades_csv
+from autograder.course import roster
+from autograder.course.paths import CourseError
+from autograder.lms.collect import collect
+from autograder.lms.export import export_grades
 from tests.course_copy import ROOT
 
 A, B = "02_classification_losses", "01_regression_losses"
@@ -288,7 +289,7 @@ def test_roster_errors_name_the_file_and_line(tmp_path, text, where, words):
 def test_sync_gradebook_gives_formgrader_names(tmp_path):
     from nbgrader.api import Gradebook
 
-    from autograder.nbgrader_api import open_api
+    from autograder.course.nbgrader_api import open_api
 
     root = make_course(tmp_path)
     api = open_api(root)

@@ -4,8 +4,8 @@ and read back per grade cell; malformed records (they come from the sandbox) are
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from autograder.execute import execute
-from autograder.mistakes import MAX_PER_GRADE_CELL, MIME, by_grade_cell, recorded
+from autograder.course.execute import execute
+from autograder.student.mistakes import MAX_PER_GRADE_CELL, MIME, by_grade_cell, recorded
 
 
 def _grade_cell(source, grade_id):
@@ -17,7 +17,7 @@ def _grade_cell(source, grade_id):
 
 def test_a_matched_mistake_is_recorded_in_the_failing_cell(tmp_path):
     nb = new_notebook(cells=[
-        new_code_cell("from autograder.checks import expect_close"),
+        new_code_cell("from autograder.student.checks import expect_close"),
         _grade_cell('expect_close(2.0, 1.0, call="f()", mistakes={"doubled": 2.0, "halved": 0.5})',
                     "test_f"),
         _grade_cell('expect_close(3.0, 1.0, call="g()", mistakes={"halved": 0.5})', "test_g"),

@@ -12,15 +12,15 @@ from itertools import combinations
 import nbformat
 import pytest
 
-from autograder.execute import grade_cells
-from autograder.reference import answered
-from autograder.verification import load_cases
+from autograder.course.execute import grade_cells
+from autograder.course.reference import answered
+from autograder.grading.verification import load_cases
 from tests import mutants
 from tests.contract import CONTRACT
 from tests.course_copy import (ROOT, autograder, graded_cells_only, graded_ok, grades, read,
                                submit)
 from tests.mutants.catalogue import REGISTRY
-from autograder.trusted_runner import bound_names
+from autograder.grading.trusted_runner import bound_names
 from tests.reduced_course import Cells, make_reduced_course
 
 for module in pkgutil.iter_modules(mutants.__path__):

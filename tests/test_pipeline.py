@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.cells import nbgrader_meta
-from autograder.course import assignments
-from autograder.reference import answered
+from autograder.student.cells import nbgrader_meta
+from autograder.course.paths import assignments
+from autograder.course.reference import answered
 from tests.course_copy import (ROOT, autograder, graded_ok, grades, make_course, read,
                                submit, tree_digest)
 

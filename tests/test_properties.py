@@ -7,8 +7,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
-from autograder.checks import numerical_gradient, relative_error
-from autograder.reference import load
+from autograder.student.checks import numerical_gradient, relative_error
+from autograder.course.reference import load
 
 finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 settings.register_profile("course", max_examples=60, deadline=None)

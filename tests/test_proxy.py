@@ -6,7 +6,10 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import callables, plain_data, sandbox, work
+from autograder.student import callables
+from autograder.sandbox import plain_data
+from autograder.sandbox.limits import Limits
+from autograder.grading import work
 from tests.course_copy import NEEDS_BWRAP
 
 
@@ -133,7 +136,7 @@ def test_each_cell_fails_alone_with_a_clear_message():
         cells.append(cell)
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    limits = sandbox.Limits(memory_mb=1024, processes=32, wall_seconds=120, cell_timeout=5)
+    limits = Limits(memory_mb=1024, processes=32, wall_seconds=120, cell_timeout=5)
     result = work.grade_unit(work.Job(student="s", assignment="a", notebook=nbformat.writes(nb),
                                       checks={}, limits=limits))
     executed = nbformat.reads(result.executed, as_version=4)

@@ -14,7 +14,9 @@ import nbformat
 import pytest
 
 import autograder
-from autograder import csv_cells, grading_log, mistakes
+from autograder.course import csv_cells
+from autograder.grading import grading_log
+from autograder.student import mistakes
 from tests.browser import chromium
 from tests.course_copy import (NEEDS_BWRAP, autograder as run_cli, graded_ok, make_course, read,
                                submit, tree_digest)

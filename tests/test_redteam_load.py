@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
-from autograder import grading_log
-from autograder.reference import answered
+from autograder.grading import grading_log
+from autograder.course.reference import answered
 from tests.course_copy import (NEEDS_BWRAP, autograder as run_cli, graded_ok, make_course, read,
                                submit)
 from tests.submissions.attacks import ASSIGNMENT, FULL, _cell

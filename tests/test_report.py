@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from autograder import grading_log, sandbox
-from autograder.reference import answered
-from autograder.verification import load_cases
+from autograder.grading import grading_log
+from autograder.sandbox import session as sandbox
+from autograder.course.reference import answered
+from autograder.grading.verification import load_cases
 from tests.course_copy import ROOT, autograder, make_course, read, submit
 from tests.reduced_course import Cells, make_reduced_course
 

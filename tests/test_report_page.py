@@ -1,4 +1,4 @@
-"""The class report's pages render the data model (report_data.py's contract) as it is:
+"""The class report's pages render the data model (report/data.py's contract) as it is:
 self-contained offline pages whose tables and CSV files hold exactly the model's rows, with
 every string from a student escaped; and they open in a real browser with no network."""
 
@@ -10,8 +10,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from autograder import csp, report_plots
-from autograder.report_page import (
+from autograder.grading import csp
+from autograder.report import plots as report_plots
+from autograder.report.page import (
     SHOWN_PAIRS,
     STUDENT_COLUMNS,
     assignment_html,

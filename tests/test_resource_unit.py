@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from autograder import resource_unit, sandbox
+from autograder.sandbox import resource_unit, session as sandbox, uids
 from tests.course_copy import NEEDS_BWRAP
 from tests.test_sandbox import LIMITS, run_cells
 
@@ -93,7 +93,7 @@ def test_a_hijacked_lock_folder_is_refused_and_nothing_is_truncated(plant, tmp_p
     (elsewhere / "0.lock").symlink_to(victim)
     shared = tmp_path / "tmp"
     shared.mkdir(mode=0o1777)
-    folder = shared / sandbox.LOCK_FOLDER
+    folder = shared / uids.LOCK_FOLDER
     if plant == "symlink":
         folder.symlink_to(elsewhere)
     else:

@@ -9,10 +9,10 @@ import tempfile
 
 import pytest
 
-from autograder.cells import nbgrader_meta
-from autograder.check import restore
-from autograder.execute import execute
-from autograder.reference import answered
+from autograder.student.cells import nbgrader_meta
+from autograder.grading.check import restore
+from autograder.course.execute import execute
+from autograder.course.reference import answered
 from tests.course_copy import (NEEDS_BWRAP, autograder, graded_cells_only, graded_ok, grades,
                                make_course, read, submit)
 from tests.mutants import classification_losses, initialization  # noqa: F401 - registers

@@ -10,14 +10,16 @@ import nbformat
 import pytest
 
 import autograder
-from autograder import sandbox, work
+from autograder.sandbox import bwrap
+from autograder.sandbox.limits import Limits
+from autograder.grading import work
 from tests.course_copy import NEEDS_BWRAP, ROOT
 
 pytestmark = [
     pytest.mark.slow,
     NEEDS_BWRAP,
 ]
-LIMITS = sandbox.Limits(memory_mb=1024, processes=32, file_size_mb=4, disk_mb=64,
+LIMITS = Limits(memory_mb=1024, processes=32, file_size_mb=4, disk_mb=64,
                         wall_seconds=60, cell_timeout=20, output_kb=64)
 
 
@@ -38,7 +40,7 @@ def run_cells(sources, limits=LIMITS, wall=None):
 def visible_part(home):
     """What the sandbox may show of ``home``: the first folder of each path of the Python
     environment below it (the checkout holding .venv and the package), else nothing."""
-    below = sorted({p.relative_to(home).parts[0] for p in sandbox._environment_paths()
+    below = sorted({p.relative_to(home).parts[0] for p in bwrap._environment_paths()
                     if home in p.parents})
     return str(below) if below else "False"
 
@@ -78,8 +80,8 @@ def test_a_checkout_under_the_home_folder_shows_only_its_environment(tmp_path, m
         folder.mkdir(parents=True)
     (venv / "lib" / "site.py").write_text("# environment\n")
     (home / ".ssh" / "id_rsa").write_text("secret\n")
-    real = sandbox._environment_paths()
-    monkeypatch.setattr(sandbox, "_environment_paths", lambda: sorted(real + [venv, package]))
+    real = bwrap._environment_paths()
+    monkeypatch.setattr(bwrap, "_environment_paths", lambda: sorted(real + [venv, package]))
     printed, status, _ = run_cells([
         f"import os; print(sorted(os.listdir({str(home)!r})), "
         f"sorted(os.listdir({str(home / 'course')!r})))",
@@ -94,7 +96,7 @@ def test_a_checkout_under_the_home_folder_shows_only_its_environment(tmp_path, m
 
 
 def test_the_environment_is_read_only_and_the_network_closed():
-    package = Path(autograder.__file__).parent / "checks.py"
+    package = Path(autograder.__file__).parent / "student" / "checks.py"
     server = socket.create_server(("127.0.0.1", 0))
     server.settimeout(0.2)
     port = server.getsockname()[1]

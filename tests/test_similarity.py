@@ -15,9 +15,9 @@ import tokenize
 import nbformat
 import pytest
 
-from autograder.cells import nbgrader_meta
-from autograder.reference import answered
-from autograder.similarity import THRESHOLD, similar_pairs, solution_code, tokenized
+from autograder.student.cells import nbgrader_meta
+from autograder.course.reference import answered
+from autograder.report.similarity import THRESHOLD, similar_pairs, solution_code, tokenized
 from tests.course_copy import read
 from tests.mutants import classification_losses
 from tests.mutants.catalogue import REGISTRY

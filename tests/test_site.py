@@ -213,8 +213,8 @@ def feedback_html():
 @pytest.mark.parametrize("scheme", ["file", "http"])
 def test_feedback_renders_math_offline(tmp_path, serve, browser, screenshots, scheme):
     """MathJax typesets the page under the page's policy, which lets no other script run."""
-    from autograder import csp
-    from autograder.feedback import PAGE_SCRIPTS, offline_math
+    from autograder.grading import csp
+    from autograder.grading.feedback import PAGE_SCRIPTS, offline_math
 
     folder = tmp_path / "feedback" / "ada" / "02_classification_losses"
     folder.mkdir(parents=True)
@@ -239,7 +239,7 @@ def test_feedback_renders_math_offline(tmp_path, serve, browser, screenshots, sc
 
 
 def test_offline_math_leaves_pages_without_cdn_mathjax_alone(tmp_path):
-    from autograder.feedback import offline_math
+    from autograder.grading.feedback import offline_math
 
     html = "<html><body><p>$x$</p></body></html>"
     assert offline_math(html, tmp_path) == html

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from autograder import submissions
+from autograder.course import submissions
 
 A = "01_regression_losses"
 LIMIT = 2**20

@@ -8,8 +8,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograder.cells import nbgrader_meta
-from autograder.tamper import Flag, scan, summary
+from autograder.student.cells import nbgrader_meta
+from autograder.grading.tamper import Flag, scan, summary
 from tests import mutants
 from tests.mutants.catalogue import REGISTRY
 
@@ -29,7 +29,8 @@ def nbgrader(grade_id, *, locked=False, grade=False, solution=False):
 def notebook(*cells):
     nb = new_notebook()
     nb.cells = [
-        new_code_cell("import numpy as np\n\nfrom autograder.checks import expect_close, run",
+        new_code_cell("import numpy as np\n\n"
+                      "from autograder.student.checks import expect_close, run",
                       metadata=nbgrader("imports", locked=True)),
         new_markdown_cell("Implement `l2_loss`."),
         *cells,
@@ -55,8 +56,8 @@ ATTACKS = {
                                   2, "event hook"),
     "rebinds helpers": ("expect_close = expect_shape = lambda *a, **k: None",
                         1, "rebinds the test helper expect_close"),
-    "patches the checks module": ("import autograder.checks as c\nc.expect_close = print",
-                                  2, "rebinds autograder.checks.expect_close"),
+    "patches the checks module": ("import autograder.student.checks as c\nc.expect_close = print",
+                                  2, "rebinds autograder.student.checks.expect_close"),
     "patches np.allclose": ("np.allclose = lambda *a, **k: True", 1, "rebinds numpy.allclose"),
     "patches np.testing": ("np.testing.assert_allclose = lambda *a, **k: None",
                            1, "rebinds numpy.testing.assert_allclose"),
@@ -155,7 +156,7 @@ def test_syntax_errors_are_not_flagged(source):
     "%precision 3",
     "%config InlineBackend.figure_format = 'retina'",
     "np.mean?",
-    "import math\nimport itertools\nfrom autograder.checks import numerical_gradient",
+    "import math\nimport itertools\nfrom autograder.student.checks import numerical_gradient",
     "def l2_loss(y_true, y_pred):\n    sum = 0.0\n    max = None\n    open = len\n"
     "    for input, type in zip(y_true, y_pred):\n        sum += (input - type) ** 2\n"
     "    return sum",
@@ -226,7 +227,7 @@ def test_a_timeit_line_of_many_options_is_scanned_in_one_pass():
 
 
 def test_a_notebook_with_more_code_than_honest_work_needs_is_flagged_not_scanned():
-    from autograder.tamper import MAX_CODE
+    from autograder.grading.tamper.notebook import MAX_CODE
 
     flags = scan_solution("x = 1\n" * (MAX_CODE // 6 + 1) + "import os; os._exit(0)")
     assert len(flags) == 1 and "not scanned for tampering" in flags[0].reason

@@ -3,9 +3,9 @@ notebook fails each grade cell with NotImplementedError (nbgrader's validate --i
 
 import pytest
 
-from autograder.course import assignments, notebook
-from autograder.execute import errors, execute_file
-from autograder.validate import release_problems, source_problems
+from autograder.course.paths import assignments, notebook
+from autograder.course.execute import errors, execute_file
+from autograder.editions.validate import release_problems, source_problems
 from tests.course_copy import ROOT
 
 pytestmark = pytest.mark.slow

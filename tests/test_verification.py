@@ -1,4 +1,4 @@
-"""The verification model (autograder/verification.py) and its secret cases
+"""The verification model (autograder/grading/verification.py) and its secret cases
 (verification/<assignment>.py): the cases cover the contract and belong each to one grade
 cell, the reference and every valid alternative pass them, the catalogued mistakes fail
 them, and their messages reveal no values."""
@@ -9,9 +9,9 @@ import pkgutil
 import numpy as np
 import pytest
 
-from autograder import reference
-from autograder import verification as v
-from autograder.answer_key import AnswerKey
+from autograder.course import reference
+from autograder.grading import verification as v
+from autograder.grading.answer_key import AnswerKey
 from tests import mutants
 from tests.contract import CONTRACT
 from tests.course_copy import ROOT

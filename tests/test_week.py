@@ -18,10 +18,10 @@ import zipfile
 import nbformat
 import pytest
 
-from autograder import grading_log
+from autograder.grading import grading_log
 from autograder.cli import main
-from autograder.reference import answered
-from autograder.verification import load_cases
+from autograder.course.reference import answered
+from autograder.grading.verification import load_cases
 from tests.course_copy import NEEDS_BWRAP, ROOT, autograder, read, tree_digest
 from tests.reduced_course import Cells, make_reduced_course
 

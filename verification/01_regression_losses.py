@@ -7,7 +7,7 @@ lists are fine").
 
 import numpy as np
 
-from autograder.verification import AsList, Case
+from autograder.grading.verification import AsList, Case
 
 
 def _pairs(rng):

@@ -9,7 +9,7 @@ linear classifier its hinge cell.
 
 import numpy as np
 
-from autograder.verification import AsList, Case
+from autograder.grading.verification import AsList, Case
 
 
 def _scores(rng, n, c, scale=3.0):

@@ -8,7 +8,7 @@ leaky ReLU's alpha stays in [0, 1] (np.maximum(x, alpha x) is a valid answer the
 
 import numpy as np
 
-from autograder.verification import AsList, Case
+from autograder.grading.verification import AsList, Case
 
 KINKS = np.array([-800.0, -35.0, -2.0, -1e-7, -1e-300, -0.0, 0.0, 1e-300, 1e-7, 0.7, 35.0, 800.0])
 

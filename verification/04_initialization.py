@@ -12,7 +12,7 @@ of the output h (Func("tanh_grad_from_output"), Func("relu_grad_from_output")).
 
 import numpy as np
 
-from autograder.verification import FUNCTIONS, AsList, Case, Func, Seed
+from autograder.grading.verification import FUNCTIONS, AsList, Case, Func, Seed
 
 
 def _init_zeros():

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from autograder.cells import nbgrader_meta
-from autograder.reference import answered
+from autograder.student.cells import nbgrader_meta
+from autograder.course.reference import answered
 from tests.submissions import hostile_files as files
 
 from . import hostile_output as hostile
@@ -160,9 +160,10 @@ for folder in [here, *here.parents]:
             pass
 """
 WRITE_PACKAGE = """
-import autograder.checks, pathlib
+import autograder.student.checks, pathlib
 try:
-    pathlib.Path(autograder.checks.__file__).write_text("def expect_close(*a, **k): pass\\n")
+    pathlib.Path(autograder.student.checks.__file__).write_text(
+        "def expect_close(*a, **k): pass\\n")
 except OSError as error:
     print("blocked:", error)
 """

@@ -6,7 +6,7 @@ import os
 
 import nbformat
 
-from autograder.reference import answered
+from autograder.course.reference import answered
 
 ASSIGNMENT = "01_regression_losses"
 OVERSIZED_MB = 6

@@ -7,8 +7,8 @@ import csv
 
 import nbformat
 
-from autograder.cells import nbgrader_meta
-from autograder.reference import answered
+from autograder.student.cells import nbgrader_meta
+from autograder.course.reference import answered
 
 PWNED = "pwned"  # what the page's title becomes if a student's script runs
 SCRIPT = f'document.title = "{PWNED}"; window.__pwned = true;'

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import nbformat
 
-from autograder.cells import nbgrader_meta
-from autograder.reference import answered
+from autograder.student.cells import nbgrader_meta
+from autograder.course.reference import answered
 from tests.course_copy import graded_cells_only
 
 

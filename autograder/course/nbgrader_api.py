@@ -1,0 +1,34 @@
+"""An nbgrader API object configured from the course's own nbgrader_config.py."""
+
+import os
+import sys
+from pathlib import Path
+
+from traitlets.config.loader import PyFileConfigLoader
+
+from .paths import CONFIG_FILE
+
+# nbgrader's gradebook code (0.9.6, api.py) triggers SQLAlchemy session warnings that say
+# nothing about the submissions: filter warnings with this message around its calls.
+GRADEBOOK_NOISE = "Object of type <Submitted"
+
+
+def _venv_on_path():
+    """nbgrader runs the `alembic` executable to create a gradebook: it lives beside python."""
+    scripts = str(Path(sys.executable).parent)
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
+
+
+def open_api(root):
+    """NbGraderAPI for the course at ``root``, with its nbgrader_config.py applied."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    _venv_on_path()
+    root = Path(root).resolve()
+    config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)
+    coursedir = CourseDirectory(config=config)
+    return NbGraderAPI(coursedir=coursedir, config=config)
+
