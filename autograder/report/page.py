@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..grading import csp, pages
 from ..course import csv_cells
-from . import plots as report_plots
+from . import plots
 
 STUDENT_COLUMNS = ["student_id", "name", "score", "max_score", "status", "status_detail",
                    "flags", "seconds", "late"]  # then one column of points per grade cell
@@ -104,10 +104,10 @@ def _pairs(model):
 
 
 def _plots(model):
-    return {"scores": report_plots.score_distribution(model),
-            "cells": report_plots.cell_pass_rates(model),
-            "mistakes": report_plots.common_mistakes(model),
-            "times": report_plots.grading_times(model)}
+    return {"scores": plots.score_distribution(model),
+            "cells": plots.cell_pass_rates(model),
+            "mistakes": plots.common_mistakes(model),
+            "times": plots.grading_times(model)}
 
 
 def assignment_html(model):
