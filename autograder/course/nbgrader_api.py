@@ -6,7 +6,7 @@ from pathlib import Path
 
 from traitlets.config.loader import PyFileConfigLoader
 
-from .paths import CONFIG_FILE
+from .paths import CONFIG_FILE, CourseError
 
 # nbgrader's gradebook code (0.9.6, api.py) triggers SQLAlchemy session warnings that say
 # nothing about the submissions: filter warnings with this message around its calls.
@@ -32,3 +32,10 @@ def open_api(root):
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config)
 
+
+def build_release(api, assignment):
+    """Regenerate release/<assignment>/ through nbgrader generate_assignment."""
+    result = api.generate_assignment(assignment, force=True)
+    if not result["success"]:
+        raise CourseError(f"nbgrader could not generate {assignment}:\n"
+                          f"{result.get('error') or result.get('log')}")

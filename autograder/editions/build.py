@@ -14,7 +14,7 @@ import nbformat
 
 from ..course.paths import CourseError, assignments, check_assignment, notebook
 from ..course.execute import errors, execute_file
-from ..course.nbgrader_api import open_api
+from ..course.nbgrader_api import build_release, open_api
 
 # What a solution's outputs depend on besides its own source: the modules notebooks import.
 _IMPORTED_MODULES = ("student/callables.py", "student/checks.py", "student/failure_display.py",
@@ -28,14 +28,6 @@ def source_fingerprint(root, assignment):
     for name in _IMPORTED_MODULES:
         digest.update((Path(__file__).parents[1] / name).read_bytes())
     return digest.hexdigest()
-
-
-def build_release(api, assignment):
-    """Regenerate release/<assignment>/ through nbgrader generate_assignment."""
-    result = api.generate_assignment(assignment, force=True)
-    if not result["success"]:
-        raise CourseError(f"nbgrader could not generate {assignment}:\n"
-                          f"{result.get('error') or result.get('log')}")
 
 
 def build_solution(root, assignment, force=False):

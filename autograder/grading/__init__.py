@@ -2,6 +2,6 @@
 cases, scoring through nbgrader, tamper scans, feedback pages, the grades CSV, the log,
 executors and progress, and the `check` verb that runs one notebook the same way.
 
-May import: student, sandbox, course, and editions.build (the release it grades against).
+May import: student, sandbox and course.
 Never imported by: the student side or the sandbox side.
 """

@@ -27,7 +27,6 @@ from . import grades_csv, grading_log, restored_cells, tamper
 from ..student import mistakes
 from ..sandbox import session as sandbox
 from .answer_key import AnswerKey
-from ..editions.build import build_release
 from ..course.paths import CourseError, check_assignment, notebook
 from ..course.execute import grade_cells
 from .executors import executor, stop_workers
@@ -35,7 +34,7 @@ from .feedback import FeedbackWriter
 from .forget import clear
 from .inject import PENDING, SANITIZERS, InjectResults, prepare
 from .interrupt import Interrupted, StopRequest
-from ..course.nbgrader_api import GRADEBOOK_NOISE, open_api
+from ..course.nbgrader_api import GRADEBOOK_NOISE, build_release, open_api
 from .progress import Progress
 from ..sandbox.limits import Limits, font_cache
 from .work import Job, grade_unit
