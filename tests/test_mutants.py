@@ -2,7 +2,8 @@
 graded through the real pipeline: temporary classes on a course reduced to their targets'
 grade cells, each notebook reduced to its nbgrader cells. A submission carries variants of
 several targets when each target keeps a cell no other one reaches; a verdict such a pack
-cannot attribute comes from grading the variant alone."""
+cannot attribute comes from grading the variant alone. 04's mistakes are graded first on a
+course of their targets' own test cells (`OWN_TESTS_FIRST`)."""
 
 import importlib
 import pkgutil
