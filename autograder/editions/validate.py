@@ -9,7 +9,7 @@ def source_problems(root, assignment, executed=None):
     """Grade cells of the source notebook that fail: each one a message. ``executed``: the
     source already executed, not to run it twice."""
     path = notebook(root, "source", assignment)
-    outcomes = grade_cells(executed or execute_file(path))
+    outcomes = grade_cells(executed if executed is not None else execute_file(path))
     if not outcomes:
         return [f"{path}: no grade cells"]
     return [f"{path}: {o.grade_id} fails: {o.error_name or 'stderr'}: "
